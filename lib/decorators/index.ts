@@ -1,0 +1,10 @@
+export { SmartObject, Application } from './service';
+export type { ServiceOptions, ServiceKind } from './service';
+export { Event } from './event';
+export type { EventOptions, EmitOptions, MsbEvent, Priority } from './event';
+export { MsbFunction, Payload, CorrelationId } from './function';
+export type { FunctionOptions, PayloadOptions } from './function';
+export { ConfigParam, OnConfigChange } from './config-param';
+export type { ConfigParamOptions } from './config-param';
+export { Property, Dto } from './property';
+export type { PropertyOptions, DtoOptions } from './property';

@@ -1,0 +1,49 @@
+import { SERVICE_KEY } from './keys';
+
+/** The kinds of service the MSB knows; the value is the self-description's `@class`. */
+export type ServiceKind = 'SmartObject' | 'Application';
+
+/**
+ * Identity of a service. Every field may instead come from `application.properties`
+ * (`msb.uuid`, …) or the environment (`MSB_UUID`, …); see the README for the precedence.
+ */
+export interface ServiceOptions {
+  /** The service's UUID (RFC 4122), stable across restarts. */
+  uuid?: string;
+  /** Display name; defaults to the class name. */
+  name?: string;
+  /** Free text shown in the MSB; defaults to `""`. */
+  description?: string;
+  /** The verification token issued by the MSB for this service. Never logged. */
+  token?: string;
+}
+
+/** What `@SmartObject`/`@Application` record on the class. */
+export interface ServiceDeclaration extends ServiceOptions {
+  kind: ServiceKind;
+}
+
+function serviceDecorator(kind: ServiceKind, options: ServiceOptions = {}): ClassDecorator {
+  return (target) => {
+    const declaration: ServiceDeclaration = { kind, ...options };
+    Reflect.defineMetadata(SERVICE_KEY, declaration, target);
+  };
+}
+
+/**
+ * Marks a class as an MSB smart object: a machine or device service.
+ *
+ * @example
+ * ```ts
+ * @SmartObject({ uuid: '76499d88-34cf-4836-8cc1-7e0d9c54dac1', name: 'Drill 7', token: '5e0d9c54dac1' })
+ * class Drill { … }
+ * ```
+ */
+export function SmartObject(options?: ServiceOptions): ClassDecorator {
+  return serviceDecorator('SmartObject', options);
+}
+
+/** Marks a class as an MSB application: a software service (MES, ERP, dashboard …). */
+export function Application(options?: ServiceOptions): ClassDecorator {
+  return serviceDecorator('Application', options);
+}

@@ -1,0 +1,186 @@
+import {
+  CONFIG_LISTENERS_KEY, CONFIG_PARAMS_KEY, EVENTS_KEY, FUNCTIONS_KEY, PARAMETERS_KEY, SERVICE_KEY,
+} from '../decorators/keys';
+import type { ServiceDeclaration } from '../decorators/service';
+import type { EventDeclaration, Priority } from '../decorators/event';
+import type { FunctionDeclaration, ParameterDeclaration } from '../decorators/function';
+import type { ConfigParamDeclaration } from '../decorators/config-param';
+import { isDataType } from '../schema/data-type';
+import { DataFormatBuilder } from '../schema/data-format-builder';
+import { arrayOf, toTypeRef } from '../schema/type-ref';
+import type { TypeRef } from '../schema/type-ref';
+import { MsbDeclarationError } from '../errors';
+import type { ConfigParamModel, EventModel, FunctionModel, PayloadParameterModel, ServiceModel } from './model';
+
+/** The classes from the root of the inheritance chain down to `target`. */
+function classChain(target: Function): Function[] {
+  const chain: Function[] = [];
+  for (let c: Function | null = target; c && c !== Function.prototype && c !== Object; c = Object.getPrototypeOf(c)) chain.unshift(c);
+  return chain;
+}
+
+/** Own metadata lists of every class in the chain, base class entries first. */
+function collect<T>(key: symbol, target: Function): T[] {
+  return classChain(target).flatMap((c) => (Reflect.getOwnMetadata(key, c) as T[] | undefined) ?? []);
+}
+
+function priorityOf(p: Priority | undefined): 0 | 1 | 2 | undefined {
+  switch (p) {
+    case undefined: case 'LOW': case 0: return 0;
+    case 'MEDIUM': case 1: return 1;
+    case 'HIGH': case 2: return 2;
+    default: return undefined;
+  }
+}
+
+function typeOf(input: unknown, isArray: boolean | undefined, where: string, problems: string[]): TypeRef | undefined {
+  const r = toTypeRef(input);
+  if (!r.ok) {
+    problems.push(`${where} ${r.problem}`);
+    return undefined;
+  }
+  if (r.ref.kind === 'array' && isArray) return r.ref;
+  return arrayOf(r.ref, isArray);
+}
+
+function readEvents(cls: string, target: Function, builder: DataFormatBuilder, problems: string[]): EventModel[] {
+  const events: EventModel[] = [];
+  const seen = new Map<string, string>();
+  for (const d of collect<EventDeclaration>(EVENTS_KEY, target)) {
+    const at = `${cls}.${d.propertyKey}`;
+    const eventId = d.id ?? d.propertyKey;
+    if (typeof eventId !== 'string' || eventId === '') { problems.push(`${at}: event id must be a non-empty string`); continue; }
+    if (seen.has(eventId)) { problems.push(`${at}: duplicate event id "${eventId}" (also on ${seen.get(eventId)})`); continue; }
+    seen.set(eventId, at);
+    const priority = priorityOf(d.priority);
+    if (priority === undefined) problems.push(`${at}: priority ${JSON.stringify(d.priority)} is not LOW, MEDIUM, HIGH, 0, 1 or 2`);
+    let type: TypeRef | undefined;
+    if (d.dataType !== undefined) type = typeOf(d.dataType, d.isArray, `${at}: the event's dataType`, problems);
+    else if (d.isArray) problems.push(`${at}: isArray is set but dataType is missing, so the array's element type is unknown`);
+    const dataFormat = type ? builder.build({ dataObject: type }, 'event', `${at} (event ${eventId})`) : undefined;
+    events.push({
+      atId: events.length + 1,
+      eventId,
+      propertyKey: d.propertyKey,
+      name: d.name ?? eventId,
+      description: d.description ?? '',
+      priority: priority ?? 0,
+      type,
+      dataFormat,
+    });
+  }
+  return events;
+}
+
+function readPayload(cls: string, target: Function, d: FunctionDeclaration, params: ParameterDeclaration[], problems: string[]): PayloadParameterModel[] {
+  const at = `${cls}.${d.methodName}`;
+  const paramTypes: unknown[] = Reflect.getMetadata('design:paramtypes', target.prototype, d.methodName) ?? [];
+  const payloadParams = params.filter((p): p is Extract<ParameterDeclaration, { role: 'payload' }> => p.role === 'payload').sort((a, b) => a.index - b.index);
+  const payload: PayloadParameterModel[] = [];
+  const keys = new Set<string>();
+  if (payloadParams.length === 0 && d.dataType !== undefined) {
+    const type = typeOf(d.dataType, d.isArray, `${at}: the function's dataType`, problems);
+    if (type) payload.push({ key: 'dataObject', type });
+  }
+  if (payloadParams.length > 1 && d.dataType !== undefined) {
+    problems.push(`${at}: dataType on @MsbFunction is ambiguous with ${payloadParams.length} @Payload parameters; give each @Payload({ dataType }) instead`);
+  }
+  for (const p of payloadParams) {
+    const key = p.options.name ?? 'dataObject';
+    const where = `${at}: @Payload parameter ${p.index}${p.options.name ? ` ("${key}")` : ''}`;
+    if (keys.has(key)) { problems.push(`${where}: two @Payload parameters bind the same key "${key}"`); continue; }
+    keys.add(key);
+    const explicit = p.options.dataType ?? (payloadParams.length === 1 ? d.dataType : undefined);
+    const isArray = p.options.dataType !== undefined ? p.options.isArray : d.isArray;
+    let type: TypeRef | undefined;
+    if (explicit !== undefined) type = typeOf(explicit, isArray, where, problems);
+    else if (paramTypes[p.index] === Array) problems.push(`${where} is an array whose element type is unknown: give dataType and isArray`);
+    else type = typeOf(paramTypes[p.index], isArray, where, problems);
+    if (type) payload.push({ index: p.index, key, type });
+  }
+  return payload;
+}
+
+function readFunctions(cls: string, target: Function, events: readonly EventModel[], builder: DataFormatBuilder, problems: string[]): FunctionModel[] {
+  const functions: FunctionModel[] = [];
+  const seen = new Map<string, string>();
+  const allParams = collect<ParameterDeclaration>(PARAMETERS_KEY, target);
+  const declarations = collect<FunctionDeclaration>(FUNCTIONS_KEY, target);
+  for (const p of allParams) {
+    if (!declarations.some((d) => d.methodName === p.methodName)) {
+      problems.push(`${cls}.${p.methodName}: @${p.role === 'payload' ? 'Payload' : 'CorrelationId'} is on a method without @MsbFunction`);
+    }
+  }
+  for (const d of declarations) {
+    const at = `${cls}.${d.methodName}`;
+    const functionId = d.id ?? d.methodName;
+    if (typeof functionId !== 'string' || functionId === '') { problems.push(`${at}: function id must be a non-empty string`); continue; }
+    // A call for "/x" reaches "x" and the other way round, so the two would be ambiguous.
+    const bare = functionId.replace(/^\//, '');
+    if (seen.has(bare)) { problems.push(`${at}: duplicate function id "${functionId}" (also on ${seen.get(bare)})`); continue; }
+    seen.set(bare, at);
+    if (typeof (target.prototype as Record<string, unknown>)[d.methodName] !== 'function') problems.push(`${at}: @MsbFunction is not on a method`);
+    const params = allParams.filter((p) => p.methodName === d.methodName);
+    const payload = readPayload(cls, target, d, params, problems);
+    const correlation = params.filter((p) => p.role === 'correlationId');
+    if (correlation.length > 1) problems.push(`${at}: more than one @CorrelationId parameter`);
+    const responseEvents = [...(d.responseEvents ?? [])];
+    for (const id of responseEvents) {
+      if (!events.some((e) => e.eventId === id)) problems.push(`${at}: response event "${id}" is not an event of ${cls}`);
+    }
+    const dataFormat = payload.length > 0
+      ? builder.build(Object.fromEntries(payload.map((p) => [p.key, p.type])), 'function', `${at} (function ${functionId})`)
+      : undefined;
+    functions.push({
+      functionId,
+      methodName: d.methodName,
+      name: d.name ?? functionId,
+      description: d.description ?? '',
+      payload,
+      correlationIdIndex: correlation[0]?.index,
+      responseEvents,
+      dataFormat,
+    });
+  }
+  return functions;
+}
+
+function readConfigParams(cls: string, target: Function, problems: string[]): ConfigParamModel[] {
+  const params: ConfigParamModel[] = [];
+  for (const d of collect<ConfigParamDeclaration>(CONFIG_PARAMS_KEY, target)) {
+    const at = `${cls}.${d.propertyKey}`;
+    const name = d.name ?? d.propertyKey;
+    if (params.some((p) => p.name === name)) { problems.push(`${at}: duplicate configuration parameter "${name}"`); continue; }
+    if (d.type !== undefined && !isDataType(d.type)) { problems.push(`${at}: configuration type ${JSON.stringify(d.type)} is not a DataType`); continue; }
+    params.push({ name, propertyKey: d.propertyKey, dataType: d.type, inferred: d.type === undefined });
+  }
+  return params;
+}
+
+const cache = new WeakMap<Function, ServiceModel>();
+
+/**
+ * Reads a decorated service class (walking its base classes) into a {@link ServiceModel}.
+ * Throws one {@link MsbDeclarationError} listing every problem found. The result is cached
+ * per class.
+ */
+export function readService(target: Function): ServiceModel {
+  const cached = cache.get(target);
+  if (cached) return cached;
+  const cls = target.name || '(anonymous class)';
+  const problems: string[] = [];
+  // getMetadata walks the constructor's prototype chain, so a subclass inherits the decorator.
+  const declaration = Reflect.getMetadata(SERVICE_KEY, target) as ServiceDeclaration | undefined;
+  if (!declaration) problems.push(`${cls} is not decorated with @SmartObject or @Application`);
+  const builder = new DataFormatBuilder(problems);
+  const events = readEvents(cls, target, builder, problems);
+  const functions = readFunctions(cls, target, events, builder, problems);
+  const configParams = readConfigParams(cls, target, problems);
+  const configListeners = [...new Set(collect<string>(CONFIG_LISTENERS_KEY, target))];
+  if (configListeners.length > 1) problems.push(`${cls}: more than one @OnConfigChange method (${configListeners.join(', ')})`);
+  if (problems.length > 0) throw new MsbDeclarationError(cls, problems);
+  const { kind, ...declaredIdentity } = declaration!;
+  const model: ServiceModel = { target, className: cls, kind, declaredIdentity, events, functions, configParams, configListeners };
+  cache.set(target, model);
+  return model;
+}

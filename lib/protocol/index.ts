@@ -1,0 +1,36 @@
+/**
+ * The MSB websocket wire protocol: pure functions on strings, no sockets. Shared by the client
+ * runtime and the local broker.
+ */
+export { ProtocolError } from './errors';
+export { Status, StatusCode, isStatus } from './status';
+export {
+  EventMessage,
+  FunctionCallMessage,
+  ConfigurationMessage,
+  SelfDescription,
+  ClientMessage,
+  ServerMessage,
+  ParseOptions,
+  PING,
+  PONG,
+  encodeRegistration,
+  encodeEvent,
+  encodeCall,
+  encodeConfiguration,
+  parseClientMessage,
+  parseServerMessage,
+} from './messages';
+export {
+  ServerFrame,
+  OPEN_FRAME,
+  HEARTBEAT_FRAME,
+  encodeClientFrame,
+  encodeServerFrame,
+  closeFrame,
+  decodeServerFrame,
+  decodeClientFrame,
+  normalizeMsbUrl,
+  sockJsUrl,
+  rawUrl,
+} from './frames';

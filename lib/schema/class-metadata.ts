@@ -1,0 +1,71 @@
+import { getMetadataStorage } from 'class-validator';
+
+/**
+ * Read-only access to what class-validator and class-transformer recorded about a class.
+ * Both libraries keep one global store each; reading it here (and nowhere else) keeps the
+ * coupling to their internals in one file.
+ */
+
+/** One class-validator constraint on a field, reduced to what a data format can use. */
+export interface ValidatorConstraint {
+  /** class-validator's name: `isInt`, `min`, `isOptional`, `nestedValidation` … */
+  readonly name: string;
+  readonly constraints: readonly unknown[];
+  /** `{ each: true }`: the constraint applies to each element of an array field. */
+  readonly each: boolean;
+}
+
+interface ClassValidatorMetadata {
+  type: string;
+  name?: string;
+  propertyName: string;
+  constraints?: unknown[];
+  each?: boolean;
+  groups?: string[];
+}
+
+interface TypeMetadata {
+  typeFunction: (options?: unknown) => Function;
+  reflectedType?: unknown;
+}
+
+interface ClassTransformerStorage {
+  findTypeMetadata(target: Function, propertyName: string): TypeMetadata | undefined;
+  getExposedMetadatas(target: Function): Array<{ propertyName?: string }>;
+}
+
+// class-transformer keeps its store in a module without typings; the cjs build is the one
+// its main entry uses, so this is the same instance the user's @Type decorators wrote to.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const transformerStorage: ClassTransformerStorage = require('class-transformer/cjs/storage').defaultMetadataStorage;
+
+/** class-validator constraints of every field of `target` (inherited ones included), by field name. */
+export function validatorConstraintsOf(target: Function): Map<string, ValidatorConstraint[]> {
+  const metadatas = getMetadataStorage().getTargetValidationMetadatas(target, '', true, false) as unknown as ClassValidatorMetadata[];
+  const byField = new Map<string, ValidatorConstraint[]>();
+  for (const m of metadatas) {
+    // Group-specific constraints do not hold for every value, so they cannot describe the shape.
+    if (m.groups && m.groups.length > 0) continue;
+    const name = m.type === 'customValidation' || m.type === 'conditionalValidation' ? (m.name ?? m.type) : m.type;
+    const list = byField.get(m.propertyName) ?? [];
+    list.push({ name, constraints: m.constraints ?? [], each: m.each === true });
+    byField.set(m.propertyName, list);
+  }
+  return byField;
+}
+
+/** The class given by class-transformer's `@Type(() => X)` on a field, if any. */
+export function transformerTypeOf(target: Function, field: string): Function | undefined {
+  const meta = transformerStorage.findTypeMetadata(target, field);
+  if (!meta) return undefined;
+  const resolved = meta.typeFunction();
+  return typeof resolved === 'function' ? resolved : undefined;
+}
+
+/** Fields that class-transformer knows through `@Expose()`. */
+export function exposedFieldsOf(target: Function): string[] {
+  return transformerStorage
+    .getExposedMetadatas(target)
+    .map((m) => m.propertyName)
+    .filter((n): n is string => typeof n === 'string');
+}

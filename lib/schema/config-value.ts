@@ -1,0 +1,85 @@
+import { DataType } from './data-type';
+
+const INT32_MIN = -2147483648;
+const INT32_MAX = 2147483647;
+
+/**
+ * The type of a configuration parameter: the declared one, else inferred from the initial
+ * value (boolean, string, Date, Buffer; a whole number is INT64 and any other number DOUBLE),
+ * else from the property's TypeScript type. Undefined when nothing tells.
+ */
+export function inferConfigType(declared: DataType | undefined, value: unknown, designType: unknown): DataType | undefined {
+  if (declared) return declared;
+  switch (typeof value) {
+    case 'boolean': return DataType.BOOLEAN;
+    case 'string': return DataType.STRING;
+    case 'number': return Number.isInteger(value) ? DataType.INT64 : DataType.DOUBLE;
+    default: break;
+  }
+  if (value instanceof Date) return DataType.DATETIME;
+  if (Buffer.isBuffer(value)) return DataType.BYTE;
+  if (value === undefined || value === null) {
+    switch (designType) {
+      case String: return DataType.STRING;
+      case Number: return DataType.DOUBLE;
+      case Boolean: return DataType.BOOLEAN;
+      case Date: return DataType.DATETIME;
+      default: return undefined;
+    }
+  }
+  return undefined;
+}
+
+/** Result of {@link coerceConfigValue}. */
+export type Coerced = { ok: true; value: unknown } | { ok: false; reason: string };
+
+function isoDate(value: unknown): Date | undefined {
+  if (value instanceof Date) return Number.isNaN(value.getTime()) ? undefined : value;
+  if (typeof value === 'string' || typeof value === 'number') {
+    const d = new Date(value);
+    return Number.isNaN(d.getTime()) ? undefined : d;
+  }
+  return undefined;
+}
+
+/**
+ * Converts a value that arrived (a `K` message, `setConfig`, an initial value) into the
+ * property's value of the given type. Strings are accepted for numbers and booleans, as the
+ * MSB GUI may send them. DATETIME becomes a Date; BYTE a Buffer (from base64).
+ */
+export function coerceConfigValue(type: DataType, value: unknown): Coerced {
+  const fail = (what: string): Coerced => ({ ok: false, reason: `${JSON.stringify(value) ?? String(value)} is not ${what}` });
+  switch (type) {
+    case DataType.STRING:
+      return typeof value === 'string' ? { ok: true, value } : fail('a string');
+    case DataType.BOOLEAN:
+      if (typeof value === 'boolean') return { ok: true, value };
+      if (typeof value === 'string' && /^(true|false)$/i.test(value.trim())) return { ok: true, value: value.trim().toLowerCase() === 'true' };
+      return fail('a boolean');
+    case DataType.INT32: case DataType.INT64: {
+      const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+      if (typeof n !== 'number' || !Number.isSafeInteger(n)) return fail(`an integer (${type})`);
+      if (type === DataType.INT32 && (n < INT32_MIN || n > INT32_MAX)) return fail('within the INT32 range');
+      return { ok: true, value: n };
+    }
+    case DataType.FLOAT: case DataType.DOUBLE: {
+      const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+      return typeof n === 'number' && Number.isFinite(n) ? { ok: true, value: n } : fail(`a number (${type})`);
+    }
+    case DataType.DATETIME: {
+      const d = isoDate(value);
+      return d ? { ok: true, value: d } : fail('a date-time');
+    }
+    case DataType.BYTE:
+      if (Buffer.isBuffer(value)) return { ok: true, value };
+      if (typeof value === 'string' && /^[A-Za-z0-9+/]*={0,2}$/.test(value) && value.length % 4 === 0) return { ok: true, value: Buffer.from(value, 'base64') };
+      return fail('base64 bytes');
+  }
+}
+
+/** The JSON value of a configuration parameter as it goes into the self-description. */
+export function configWireValue(type: DataType, value: unknown): unknown {
+  if (type === DataType.DATETIME && value instanceof Date) return value.toISOString();
+  if (type === DataType.BYTE && Buffer.isBuffer(value)) return value.toString('base64');
+  return value;
+}

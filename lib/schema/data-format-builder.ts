@@ -1,0 +1,154 @@
+import { schemaOf } from './data-type';
+import type { JsonSchema } from './data-type';
+import type { DataFormat } from './data-format-schema';
+import { dataFormatProblems } from './data-format-schema';
+import { readDto } from './dto-fields';
+import type { DtoModel } from './dto-fields';
+import type { TypeRef } from './type-ref';
+
+interface Definition {
+  readonly target: Function;
+  readonly schema: JsonSchema;
+  /** Names of the definitions this one refers to. */
+  readonly refs: ReadonlySet<string>;
+}
+
+/** Key order does not matter in JSON; sorted text lets two shapes be compared exactly. */
+function canonical(value: unknown): string {
+  return JSON.stringify(value, (_k, v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : 1))) : v,
+  );
+}
+
+/**
+ * Turns payload types into MSB data formats for one service. Definitions are shared across
+ * the service's events and functions, so two DTO classes that claim one name with different
+ * shapes are caught wherever they meet. Problems are collected, never thrown.
+ */
+export class DataFormatBuilder {
+  private readonly definitions = new Map<string, Definition>();
+  private readonly reported = new Set<string>();
+
+  constructor(private readonly problems: string[]) {}
+
+  /**
+   * The data format for the given root entries (usually `{ dataObject: type }`): each root
+   * entry plus every definition it reaches, once each.
+   */
+  build(roots: Readonly<Record<string, TypeRef>>, kind: 'event' | 'function', owner: string): DataFormat | undefined {
+    const before = this.problems.length;
+    const format: DataFormat = {};
+    const used = new Set<string>();
+    for (const [key, ref] of Object.entries(roots)) {
+      if (ref.kind === 'raw' || (ref.kind === 'array' && ref.items.kind === 'raw')) {
+        this.addRaw(format, key, ref, kind, owner);
+        continue;
+      }
+      format[key] = this.rootSchema(ref, used);
+    }
+    for (const name of this.closure(used)) format[name] = structuredClone(this.definitions.get(name)!.schema) as Record<string, unknown>;
+    return this.problems.length === before ? format : undefined;
+  }
+
+  private addRaw(format: DataFormat, key: string, ref: TypeRef, kind: 'event' | 'function', owner: string): void {
+    const raw = ref.kind === 'raw' ? ref.format : (ref as { items: { format: DataFormat } }).items.format;
+    const problems = dataFormatProblems(raw, kind);
+    for (const p of problems) this.problems.push(`${owner} has a raw data format that is not valid: ${p}`);
+    for (const [name, schema] of Object.entries(raw)) {
+      if (name === 'dataObject') continue;
+      if (format[name] && canonical(format[name]) !== canonical(schema)) {
+        this.problems.push(`${owner}: raw data format defines "${name}" differently from another definition of that name`);
+      }
+      format[name] = structuredClone(schema);
+    }
+    const root = structuredClone(raw.dataObject ?? {}) as Record<string, unknown>;
+    format[key] = ref.kind === 'array' ? { type: 'array', items: root } : root;
+  }
+
+  private rootSchema(ref: TypeRef, used: Set<string>): JsonSchema {
+    // The official Python and Node clients put "type": "object" beside a root $ref.
+    if (ref.kind === 'dto') return { ...this.schemaFor(ref, used), type: 'object' };
+    return this.schemaFor(ref, used);
+  }
+
+  private schemaFor(ref: TypeRef, used: Set<string>): JsonSchema {
+    switch (ref.kind) {
+      case 'simple':
+        return schemaOf(ref.dataType);
+      case 'array':
+        return { type: 'array', items: this.schemaFor(ref.items, used) };
+      case 'dto': {
+        const name = this.define(ref.target);
+        if (name === undefined) return {};
+        used.add(name);
+        return { $ref: `#/definitions/${name}` };
+      }
+      case 'raw':
+        // Raw formats are spliced in whole by addRaw; nested inside a DTO only their payload counts.
+        return structuredClone(ref.format.dataObject ?? {}) as JsonSchema;
+    }
+  }
+
+  /** Registers the definition of a DTO class (and, through it, of every class it reaches). */
+  private define(target: Function): string | undefined {
+    const dto = readDto(target);
+    for (const p of dto.problems) this.report(p);
+    const existing = this.definitions.get(dto.definitionName);
+    if (existing) {
+      if (existing.target !== target) this.checkSameShape(dto, existing);
+      return dto.definitionName;
+    }
+    // Registered before its fields are read, so a class that refers to itself ends here.
+    const placeholder: Definition = { target, schema: {}, refs: new Set() };
+    this.definitions.set(dto.definitionName, placeholder);
+    const refs = new Set<string>();
+    const schema = this.objectSchema(dto, refs);
+    this.definitions.set(dto.definitionName, { target, schema, refs });
+    return dto.definitionName;
+  }
+
+  private objectSchema(dto: DtoModel, refs: Set<string>): JsonSchema {
+    const properties: Record<string, JsonSchema> = {};
+    for (const f of dto.fields) {
+      let schema = this.schemaFor(f.type, refs);
+      if (f.type.kind === 'array') {
+        const items = schema.items as JsonSchema;
+        schema = { ...schema, ...f.constraints, items: items.$ref ? items : { ...items, ...f.itemConstraints } };
+      } else if (!schema.$ref) {
+        // Draft-04 ignores siblings of $ref, so constraints go only on inline schemas.
+        schema = { ...schema, ...f.constraints };
+      }
+      if (f.description !== undefined && !schema.$ref) schema.description = f.description;
+      properties[f.name] = schema;
+    }
+    const schema: JsonSchema = { type: 'object', properties };
+    if (dto.required) schema.required = [...dto.required];
+    return schema;
+  }
+
+  private checkSameShape(dto: DtoModel, existing: Definition): void {
+    const probe = new DataFormatBuilder([]);
+    const a = probe.objectSchema(dto, new Set());
+    const b = probe.objectSchema(readDto(existing.target), new Set());
+    if (canonical(a) !== canonical(b)) {
+      this.report(`DTO name "${dto.definitionName}" is used by two different classes with different shapes; rename one with @Dto({ name })`);
+    }
+  }
+
+  private closure(names: Set<string>): string[] {
+    const out: string[] = [];
+    const visit = (n: string) => {
+      if (out.includes(n)) return;
+      out.push(n);
+      for (const r of this.definitions.get(n)?.refs ?? []) visit(r);
+    };
+    for (const n of names) visit(n);
+    return out;
+  }
+
+  private report(problem: string): void {
+    if (this.reported.has(problem)) return;
+    this.reported.add(problem);
+    this.problems.push(problem);
+  }
+}

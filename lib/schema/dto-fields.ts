@@ -1,0 +1,234 @@
+import { DataType } from './data-type';
+import type { JsonSchema } from './data-type';
+import { DTO_OPTIONS_KEY, DTO_PROPERTIES_KEY } from '../decorators/keys';
+import type { DtoOptions, PropertyDeclaration } from '../decorators/property';
+import { arrayOf, dataTypeOfConstructor, toTypeRef } from './type-ref';
+import type { TypeRef } from './type-ref';
+import { exposedFieldsOf, transformerTypeOf, validatorConstraintsOf } from './class-metadata';
+import type { ValidatorConstraint } from './class-metadata';
+
+/** One field of a DTO class, as a data format sees it. */
+export interface DtoField {
+  readonly name: string;
+  readonly type: TypeRef;
+  /** JSON-schema keywords for the field itself (`minimum`, `enum`, …). */
+  readonly constraints: JsonSchema;
+  /** JSON-schema keywords for each element, when the field is an array. */
+  readonly itemConstraints: JsonSchema;
+  /** Marked `@IsOptional()`. */
+  readonly optional: boolean;
+  readonly description?: string;
+}
+
+/** A DTO class read into fields, plus the problems found while reading it. */
+export interface DtoModel {
+  readonly target: Function;
+  readonly definitionName: string;
+  readonly fields: readonly DtoField[];
+  readonly required?: readonly string[];
+  readonly problems: readonly string[];
+}
+
+const INT32_MIN = -2147483648;
+const INT32_MAX = 2147483647;
+
+const TYPE_CHECKERS: Readonly<Record<string, DataType>> = {
+  isString: DataType.STRING,
+  isInt: DataType.INT32,
+  isNumber: DataType.DOUBLE,
+  isBoolean: DataType.BOOLEAN,
+  isDate: DataType.DATETIME,
+  isDateString: DataType.DATETIME,
+  isISO8601: DataType.DATETIME,
+  isRFC3339: DataType.DATETIME,
+  isBase64: DataType.BYTE,
+};
+
+function enumValues(c: ValidatorConstraint): unknown[] | undefined {
+  if (c.name === 'isIn' && Array.isArray(c.constraints[0])) return [...(c.constraints[0] as unknown[])];
+  if (c.name === 'isEnum' && c.constraints[0] && typeof c.constraints[0] === 'object') {
+    const e = c.constraints[0] as Record<string, unknown>;
+    // TypeScript numeric enums map values back to names; keep only the declared members.
+    return Object.keys(e).filter((k) => Number.isNaN(Number(k))).map((k) => e[k]);
+  }
+  return undefined;
+}
+
+function dataTypeOfEnum(values: readonly unknown[]): DataType | undefined {
+  if (values.length === 0) return undefined;
+  if (values.every((v) => typeof v === 'string')) return DataType.STRING;
+  if (values.every((v) => typeof v === 'boolean')) return DataType.BOOLEAN;
+  if (values.every((v) => typeof v === 'number' && Number.isInteger(v))) {
+    return values.every((v) => (v as number) >= INT32_MIN && (v as number) <= INT32_MAX) ? DataType.INT32 : DataType.INT64;
+  }
+  if (values.every((v) => typeof v === 'number')) return DataType.DOUBLE;
+  return undefined;
+}
+
+/** Maps class-validator constraints to JSON-schema keywords. Returns the keywords it could express. */
+function schemaKeywords(list: readonly ValidatorConstraint[]): JsonSchema {
+  const s: JsonSchema = {};
+  for (const c of list) {
+    const [a, b] = c.constraints;
+    switch (c.name) {
+      case 'min': if (typeof a === 'number') s.minimum = a; break;
+      case 'max': if (typeof a === 'number') s.maximum = a; break;
+      case 'isPositive': s.minimum = 0; s.exclusiveMinimum = true; break;
+      case 'isNegative': s.maximum = 0; s.exclusiveMaximum = true; break;
+      case 'minLength': if (typeof a === 'number') s.minLength = a; break;
+      case 'maxLength': if (typeof a === 'number') s.maxLength = a; break;
+      case 'isLength':
+        if (typeof a === 'number') s.minLength = a;
+        if (typeof b === 'number') s.maxLength = b;
+        break;
+      case 'isNotEmpty': s.minLength = Math.max(1, typeof s.minLength === 'number' ? s.minLength : 0); break;
+      case 'matches': {
+        // JSON schema has no regex flags: a flagged pattern would reject what class-validator accepts.
+        const source = a instanceof RegExp ? (a.flags === '' ? a.source : undefined) : typeof a === 'string' && !b ? a : undefined;
+        if (source !== undefined) s.pattern = source;
+        break;
+      }
+      case 'isIn': case 'isEnum': s.enum = enumValues(c); break;
+      case 'arrayMinSize': if (typeof a === 'number') s.minItems = a; break;
+      case 'arrayMaxSize': if (typeof a === 'number') s.maxItems = a; break;
+      case 'arrayNotEmpty': s.minItems = Math.max(1, typeof s.minItems === 'number' ? s.minItems : 0); break;
+      case 'arrayUnique': s.uniqueItems = true; break;
+      default: break;
+    }
+  }
+  return s;
+}
+
+const ARRAY_KEYWORDS = new Set(['minItems', 'maxItems', 'uniqueItems']);
+
+function typeFromValidators(list: readonly ValidatorConstraint[]): DataType | undefined {
+  let found: DataType | undefined;
+  for (const c of list) {
+    const values = enumValues(c);
+    const t = values ? dataTypeOfEnum(values) : TYPE_CHECKERS[c.name];
+    if (t && (found === undefined || found === DataType.DOUBLE)) found = t;
+  }
+  return found;
+}
+
+function refineNumber(declared: DataType, constraints: readonly ValidatorConstraint[], keywords: JsonSchema): DataType {
+  if (declared !== DataType.DOUBLE) return declared;
+  if (!constraints.some((c) => c.name === 'isInt')) {
+    const values = constraints.map(enumValues).find((v) => v !== undefined);
+    return (values && dataTypeOfEnum(values)) || declared;
+  }
+  // @IsInt is an int32 unless its bounds say the values need 64 bits.
+  const outside = (n: unknown) => typeof n === 'number' && (n < INT32_MIN || n > INT32_MAX);
+  return outside(keywords.minimum) || outside(keywords.maximum) ? DataType.INT64 : DataType.INT32;
+}
+
+function resolveFieldType(
+  target: Function,
+  field: string,
+  declared: PropertyDeclaration | undefined,
+  scalar: readonly ValidatorConstraint[],
+  each: readonly ValidatorConstraint[],
+  problem: (text: string) => void,
+): TypeRef | undefined {
+  const scalarKeywords = schemaKeywords(scalar);
+  const eachKeywords = schemaKeywords(each);
+  if (declared?.dataType !== undefined) {
+    const r = toTypeRef(declared.dataType);
+    if (!r.ok) { problem(r.problem); return undefined; }
+    return arrayOf(r.ref, declared.isArray);
+  }
+  const designType: unknown = Reflect.getMetadata('design:type', target.prototype, field);
+  const transformed = transformerTypeOf(target, field);
+  const isArray = designType === Array || declared?.isArray === true || (designType === undefined && each.length > 0 && scalar.some((c) => c.name === 'isArray'));
+
+  if (isArray) {
+    let element: TypeRef | undefined;
+    if (transformed) {
+      const simple = dataTypeOfConstructor(transformed);
+      element = simple ? { kind: 'simple', dataType: refineNumber(simple, each, eachKeywords) } : { kind: 'dto', target: transformed };
+    } else {
+      const t = typeFromValidators(each);
+      if (t) element = { kind: 'simple', dataType: refineNumber(t, each, eachKeywords) };
+    }
+    if (!element) {
+      problem('is an array whose element type is unknown: add @Type(() => Element), @Property(Element, { isArray: true }) or a validator with { each: true } (e.g. @IsString({ each: true }))');
+      return undefined;
+    }
+    return { kind: 'array', items: element };
+  }
+  if (transformed && dataTypeOfConstructor(transformed) === undefined) return { kind: 'dto', target: transformed };
+
+  const candidate = transformed ?? designType;
+  const simple = dataTypeOfConstructor(candidate);
+  if (simple === DataType.STRING) {
+    const t = typeFromValidators(scalar);
+    return { kind: 'simple', dataType: t === DataType.DATETIME || t === DataType.BYTE ? t : DataType.STRING };
+  }
+  if (simple) return { kind: 'simple', dataType: refineNumber(simple, scalar, scalarKeywords) };
+  if (typeof candidate === 'function' && candidate !== Object) {
+    const r = toTypeRef(candidate);
+    if (!r.ok) { problem(r.problem); return undefined; }
+    return r.ref;
+  }
+  const fromValidators = typeFromValidators(scalar);
+  if (fromValidators) return { kind: 'simple', dataType: refineNumber(fromValidators, scalar, scalarKeywords) };
+  problem('has a type that maps to no MSB data format (any, a union or an interface): add @Property(DataType.X) or a class-validator type decorator such as @IsString()');
+  return undefined;
+}
+
+const cache = new WeakMap<Function, DtoModel>();
+
+/**
+ * Reads a DTO class into its fields. A field is seen when at least one decorator is on it
+ * (`@Property()`, any class-validator decorator or `@Expose()`), since TypeScript emits no
+ * metadata for undecorated fields.
+ */
+export function readDto(target: Function): DtoModel {
+  const cached = cache.get(target);
+  if (cached) return cached;
+  const options: DtoOptions = Reflect.getMetadata(DTO_OPTIONS_KEY, target) ?? {};
+  const definitionName = options.name ?? target.name;
+  const problems: string[] = [];
+
+  const declared = new Map<string, PropertyDeclaration>();
+  const chain: Function[] = [];
+  for (let c: Function | null = target; c && c !== Function.prototype && c !== Object; c = Object.getPrototypeOf(c)) chain.unshift(c);
+  for (const c of chain) {
+    for (const p of (Reflect.getOwnMetadata(DTO_PROPERTIES_KEY, c) as PropertyDeclaration[] | undefined) ?? []) declared.set(p.propertyKey, p);
+  }
+  const validators = validatorConstraintsOf(target);
+  const names = [...new Set([...declared.keys(), ...validators.keys(), ...exposedFieldsOf(target)])];
+
+  const fields: DtoField[] = [];
+  for (const name of names) {
+    const list = validators.get(name) ?? [];
+    const scalar = list.filter((c) => !c.each);
+    const each = list.filter((c) => c.each);
+    const property = declared.get(name);
+    const type = resolveFieldType(target, name, property, scalar, each, (text) => problems.push(`DTO ${definitionName}.${name} ${text}`));
+    if (!type) continue;
+    const constraints = schemaKeywords(scalar);
+    const itemConstraints = schemaKeywords(each);
+    if (type.kind !== 'array') for (const k of ARRAY_KEYWORDS) delete constraints[k];
+    fields.push({
+      name,
+      type,
+      constraints,
+      itemConstraints,
+      optional: list.some((c) => c.name === 'isOptional'),
+      description: property?.description,
+    });
+  }
+
+  let required: string[] | undefined;
+  if (options.required === true) required = fields.filter((f) => !f.optional).map((f) => f.name);
+  else if (Array.isArray(options.required)) {
+    required = [...options.required];
+    for (const r of required) if (!fields.some((f) => f.name === r)) problems.push(`DTO ${definitionName}: required field "${r}" is not a field of the class`);
+  }
+  if (required && required.length === 0) required = undefined;
+
+  const model: DtoModel = { target, definitionName, fields, required, problems };
+  cache.set(target, model);
+  return model;
+}
