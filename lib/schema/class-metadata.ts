@@ -32,6 +32,8 @@ interface TypeMetadata {
 interface ClassTransformerStorage {
   findTypeMetadata(target: Function, propertyName: string): TypeMetadata | undefined;
   getExposedMetadatas(target: Function): Array<{ propertyName?: string }>;
+  /** Private in class-transformer, and the only place that lists the fields with @Type. */
+  readonly _typeMetadatas?: Map<Function, Map<string, unknown>>;
 }
 
 // class-transformer keeps its store in a module without typings; the cjs build is the one
@@ -62,10 +64,14 @@ export function transformerTypeOf(target: Function, field: string): Function | u
   return typeof resolved === 'function' ? resolved : undefined;
 }
 
-/** Fields that class-transformer knows through `@Expose()`. */
-export function exposedFieldsOf(target: Function): string[] {
-  return transformerStorage
+/** Fields that class-transformer knows through `@Expose()` or `@Type()`, base classes included. */
+export function transformerFieldsOf(target: Function): string[] {
+  const fields = transformerStorage
     .getExposedMetadatas(target)
     .map((m) => m.propertyName)
     .filter((n): n is string => typeof n === 'string');
+  for (let c: Function | null = target; c && c !== Function.prototype; c = Object.getPrototypeOf(c)) {
+    for (const name of transformerStorage._typeMetadatas?.get(c)?.keys() ?? []) fields.push(name);
+  }
+  return fields;
 }

@@ -4,7 +4,7 @@ import { DTO_OPTIONS_KEY, DTO_PROPERTIES_KEY } from '../decorators/keys';
 import type { DtoOptions, PropertyDeclaration } from '../decorators/property';
 import { arrayOf, dataTypeOfConstructor, toTypeRef } from './type-ref';
 import type { TypeRef } from './type-ref';
-import { exposedFieldsOf, transformerTypeOf, validatorConstraintsOf } from './class-metadata';
+import { transformerFieldsOf, transformerTypeOf, validatorConstraintsOf } from './class-metadata';
 import type { ValidatorConstraint } from './class-metadata';
 
 /** One field of a DTO class, as a data format sees it. */
@@ -197,7 +197,7 @@ export function readDto(target: Function): DtoModel {
     for (const p of (Reflect.getOwnMetadata(DTO_PROPERTIES_KEY, c) as PropertyDeclaration[] | undefined) ?? []) declared.set(p.propertyKey, p);
   }
   const validators = validatorConstraintsOf(target);
-  const names = [...new Set([...declared.keys(), ...validators.keys(), ...exposedFieldsOf(target)])];
+  const names = [...new Set([...declared.keys(), ...validators.keys(), ...transformerFieldsOf(target)])];
 
   const fields: DtoField[] = [];
   for (const name of names) {
