@@ -1,0 +1,510 @@
+import { EventEmitter } from 'node:events';
+import type { IncomingMessage } from 'node:http';
+import { randomInt } from 'node:crypto';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer } from 'ws';
+import { ProtocolError, excerptOf } from '../protocol/errors';
+import {
+  ConfigurationMessage,
+  EventMessage,
+  FunctionCallMessage,
+  PING,
+  SelfDescription,
+  encodeCall,
+  encodeConfiguration,
+  parseClientMessage,
+} from '../protocol/messages';
+import { Status, StatusCode } from '../protocol/status';
+import { Connection, ConnectionHost } from './connection';
+import { DeliveryError } from './errors';
+import { FlowDefinition, FlowStore, StoredFlow, buildParameters } from './flows';
+import { cleanPath, sendJson } from './http';
+import { Registry, ServiceRecord } from './registry';
+import { RestBackend, RestScope, restHandler } from './rest';
+import { checkSelfDescription } from './self-description';
+import { Listener, listen, refuseUpgrade, websocketFraming } from './server';
+import { TokenStore } from './tokens';
+import { BrokerLogger, BrokerOptions, SILENT_LOGGER, ServiceInfo } from './options';
+
+/** The events a {@link Broker} emits, with their argument. */
+export interface BrokerEvents {
+  /** A websocket session opened. */
+  connection: [{ connectionId: string; sockJs: boolean; remoteAddress: string; path: string }];
+  /** A service (or gateway sub-service) registered or re-registered. */
+  registered: [{ uuid: string; name: string; selfDescription: SelfDescription; connectionId: string; parent?: string }];
+  /** An event was accepted (after `IO_PUBLISHED` was sent, before flows routed it). */
+  event: [{ uuid: string; event: EventMessage; connectionId: string }];
+  /** A `C` message was sent (by a flow, `callFunction` or REST). */
+  call: [{ uuid: string; functionId: string; call: FunctionCallMessage; flowId?: string | number }];
+  /** A `K` message was sent. */
+  config: [{ uuid: string; config: ConfigurationMessage }];
+  /** A websocket session closed; `uuids` are the services that went offline. */
+  disconnected: [{ connectionId: string; code: number; reason: string; uuids: string[] }];
+  /** A registration or event was refused with a NIO status, or an upgrade with an HTTP status. */
+  rejected: [{ reason: string; status: string; connectionId?: string; uuid?: string }];
+  /** A frame or message could not be understood. */
+  protocolError: [{ connectionId: string; reason: string; excerpt?: string }];
+  /** A flow produced a call that could not be delivered (target unknown or offline). */
+  undeliverable: [{ flowId: string | number; uuid: string; functionId: string; correlationId?: string; reason: string }];
+}
+
+/** URLs of the MSB-style separate ports, when `msbPorts` is on. */
+export interface MsbPortUrls {
+  websocketUrl: string;
+  websocketPort: number;
+  websocketTlsUrl?: string;
+  websocketTlsPort?: number;
+  smartObjectsUrl: string;
+  smartObjectsPort: number;
+  flowsUrl: string;
+  flowsPort: number;
+}
+
+const DEFAULT_MSB_PORTS = { websocket: 8085, websocketTls: 8084, smartObjects: 8081, flows: 8082 };
+
+function urlHost(host: string): string {
+  if (host === '0.0.0.0' || host === '::' || host === '') return '127.0.0.1';
+  return host.includes(':') ? `[${host}]` : host;
+}
+
+/**
+ * A local MSB broker: the websocket interface (SockJS and raw framing), the integration-flow
+ * router and the REST management API, faithful enough for the official clients. Create it
+ * with {@link startBroker}.
+ */
+export class Broker extends EventEmitter<BrokerEvents> {
+  /** Websocket base URL of the all-in-one port, e.g. `ws://127.0.0.1:PORT`. */
+  url = '';
+  /** HTTP base URL of the all-in-one port (REST and `/websocket/data/info`). */
+  httpUrl = '';
+  /** The all-in-one port. */
+  port = 0;
+  /** The separate MSB-style ports, when `msbPorts` is on. */
+  msb?: MsbPortUrls;
+
+  private readonly logger: BrokerLogger;
+  private readonly registry = new Registry();
+  private readonly flowStore = new FlowStore();
+  private readonly tokens = new TokenStore();
+  private readonly connections = new Set<Connection>();
+  private readonly wss: WebSocketServer;
+  private readonly servers: Listener[] = [];
+  private readonly timers: NodeJS.Timeout[] = [];
+  private readonly host: ConnectionHost;
+  private readonly backend: RestBackend;
+  private closing?: Promise<void>;
+
+  /** Use {@link startBroker}. */
+  constructor(private readonly options: BrokerOptions = {}) {
+    super();
+    this.logger = options.logger ?? SILENT_LOGGER;
+    const maxMessageBytes = options.maxMessageBytes ?? 1_000_000;
+    this.wss = new WebSocketServer({ noServer: true, maxPayload: maxMessageBytes, perMessageDeflate: false });
+    const rate = options.rateLimit === undefined ? { burst: 2000, perSecond: 1000 } : options.rateLimit;
+    this.host = {
+      logger: this.logger,
+      rateLimit: rate,
+      maxBufferedBytes: options.maxBufferedBytes ?? 16 * 1024 * 1024,
+      handleMessage: (c, text) => this.handleMessage(c, text),
+      reportProtocolError: (c, reason, excerpt) => {
+        this.logger.warn(`connection ${c.id}: ${reason}`);
+        this.safeEmit('protocolError', { connectionId: c.id, reason, ...(excerpt !== undefined ? { excerpt } : {}) });
+      },
+      closed: (c, code, reason) => this.connectionClosed(c, code, reason),
+    };
+    this.backend = {
+      maxBodyBytes: options.maxBodyBytes ?? 1_000_000,
+      issueToken: (owner) => {
+        const t = this.tokens.issue(owner);
+        this.logger.info(`token issued for owner ${owner}`);
+        return t;
+      },
+      serviceRecords: () => this.registry.list(),
+      serviceRecord: (uuid) => this.registry.get(uuid),
+      forgetService: (uuid) => {
+        const ok = this.registry.delete(uuid);
+        if (ok) this.logger.info(`service ${uuid} deleted`);
+        return ok;
+      },
+      sendConfig: (uuid, params) => this.setConfig(uuid, params),
+      sendCall: (uuid, f, p, c) => this.callFunction(uuid, f, p, c),
+      storeFlow: (def, deployed) => this.storeFlow(def, deployed),
+      flowList: () => this.flowStore.list(),
+      flow: (id) => this.flowStore.get(id),
+      setFlowDeployed: (id, deployed) => (deployed ? this.deployFlowById(id) : this.undeployFlow(id)),
+      removeFlow: (id) => this.removeFlow(id),
+    };
+    for (const f of options.flows ?? []) this.storeFlow(f, true);
+  }
+
+  /** Every registered service, connected or not. */
+  services(): ServiceInfo[] {
+    return this.registry.list().map((s) => ({
+      uuid: s.uuid,
+      name: s.name,
+      '@class': s.class,
+      connected: s.owner?.isOpen() ?? false,
+      verified: s.verified,
+      ...(s.parent !== undefined ? { parent: s.parent } : {}),
+      ...(s.owner ? { connectionId: s.owner.id } : {}),
+      selfDescription: s.selfDescription,
+    }));
+  }
+
+  /**
+   * Sends `C` to the connection that registered `uuid`. Resolves true once written to the socket.
+   *
+   * @throws {DeliveryError} (rejection) when the service is unknown or offline.
+   */
+  callFunction(uuid: string, functionId: string, parameters: Record<string, unknown> = {}, correlationId?: string): Promise<boolean> {
+    const call: FunctionCallMessage = {
+      uuid,
+      ...(correlationId !== undefined ? { correlationId } : {}),
+      functionId,
+      functionParameters: parameters,
+    };
+    return this.deliverCall(call);
+  }
+
+  /**
+   * Sends `K {uuid, params}` to the connection that registered `uuid`.
+   *
+   * @throws {DeliveryError} (rejection) when the service is unknown or offline.
+   */
+  setConfig(uuid: string, params: Record<string, unknown>): Promise<boolean> {
+    const config: ConfigurationMessage = { uuid, params };
+    return this.deliver(uuid, encodeConfiguration(config), 'configuration change').then(() => {
+      this.logger.info(`configuration → ${uuid}: ${excerptOf(JSON.stringify(params))}`);
+      this.safeEmit('config', { uuid, config });
+      return true;
+    });
+  }
+
+  /**
+   * Stores and deploys a flow (short form or MSB integration-flow JSON); returns its id.
+   *
+   * @throws {FlowError} when the flow cannot be understood.
+   */
+  deployFlow(flow: FlowDefinition): string | number {
+    return this.storeFlow(flow, true).id;
+  }
+
+  /** Stops routing a flow (it stays stored); false when there is no such flow. */
+  undeployFlow(id: string | number): boolean {
+    const f = this.flowStore.get(id);
+    if (!f) return false;
+    f.deployed = false;
+    this.logger.info(`flow ${id} undeployed`);
+    return true;
+  }
+
+  /** Deletes a flow; false when there is no such flow. */
+  removeFlow(id: string | number): boolean {
+    const ok = this.flowStore.remove(id);
+    if (ok) this.logger.info(`flow ${id} deleted`);
+    return ok;
+  }
+
+  /** The stored flows: id, name, deployed, and the definition as given. */
+  flows(): Array<{ id: string | number; name: string; deployed: boolean; definition: Record<string, unknown> }> {
+    return this.flowStore.list().map((f) => ({ id: f.id, name: f.name, deployed: f.deployed, definition: f.definition }));
+  }
+
+  /** Closes every connection (1001) and every port; leaves no timers or sockets behind. */
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      for (const t of this.timers) clearInterval(t);
+      this.timers.length = 0;
+      await Promise.all(
+        [...this.connections].map(async (c) => {
+          const done = c.close(1001, 'broker shutting down');
+          let timer: NodeJS.Timeout | undefined;
+          const timeout = new Promise<void>((resolve) => {
+            timer = setTimeout(() => {
+              c.terminate();
+              resolve();
+            }, 1000);
+          });
+          await Promise.race([done, timeout]);
+          clearTimeout(timer);
+        }),
+      );
+      this.wss.close();
+      await Promise.all(this.servers.map((l) => l.close()));
+      this.logger.info('broker closed');
+    })();
+    return this.closing;
+  }
+
+  private async start(): Promise<void> {
+    const o = this.options;
+    const host = o.host ?? '127.0.0.1';
+    const upgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => this.upgrade(req, socket, head);
+    const main = await this.open({ port: o.port ?? 0, host, scope: 'all', upgrade });
+    this.port = main.port;
+    const h = urlHost(host);
+    this.url = `${main.secure ? 'wss' : 'ws'}://${h}:${main.port}`;
+    this.httpUrl = `${main.secure ? 'https' : 'http'}://${h}:${main.port}`;
+    if (o.msbPorts) {
+      const p = { ...DEFAULT_MSB_PORTS, ...(o.msbPorts === true ? {} : o.msbPorts) };
+      const ws = await this.open({ port: p.websocket, host, scope: 'websocket', upgrade, plain: true });
+      const so = await this.open({ port: p.smartObjects, host, scope: 'smartObjects', plain: true });
+      const fl = await this.open({ port: p.flows, host, scope: 'flows', plain: true });
+      this.msb = {
+        websocketUrl: `ws://${h}:${ws.port}`,
+        websocketPort: ws.port,
+        smartObjectsUrl: `http://${h}:${so.port}`,
+        smartObjectsPort: so.port,
+        flowsUrl: `http://${h}:${fl.port}`,
+        flowsPort: fl.port,
+      };
+      if (o.tls) {
+        const wss = await this.open({ port: p.websocketTls, host, scope: 'websocket', upgrade });
+        this.msb.websocketTlsUrl = `wss://${h}:${wss.port}`;
+        this.msb.websocketTlsPort = wss.port;
+      }
+    }
+    const every = (ms: number | undefined, fallback: number, fn: () => void): void => {
+      const period = ms ?? fallback;
+      if (period > 0) {
+        const t = setInterval(fn, period);
+        t.unref();
+        this.timers.push(t);
+      }
+    };
+    every(o.heartbeatMs, 25_000, () => this.connections.forEach((c) => c.heartbeat()));
+    every(o.pingMs, 0, () => this.connections.forEach((c) => c.send(PING)));
+    every(o.keepAliveMs, 30_000, () => this.connections.forEach((c) => c.keepAlive()));
+    this.logger.info(`MSB broker listening on ${this.url}${this.msb ? ` (+ MSB ports ${JSON.stringify(this.msb)})` : ''}`);
+  }
+
+  private async open(a: { port: number; host: string; scope: RestScope; upgrade?: (req: IncomingMessage, socket: Duplex, head: Buffer) => void; plain?: boolean }): Promise<Listener> {
+    const rest = restHandler(this.backend, a.scope);
+    const servesInfo = a.scope === 'all' || a.scope === 'websocket';
+    const listener = await listen({
+      port: a.port,
+      host: a.host,
+      ...(this.options.tls && !a.plain ? { tls: this.options.tls } : {}),
+      onRequest: (req, res) => {
+        if (servesInfo && cleanPath(req.url) === '/websocket/data/info' && (req.method === 'GET' || req.method === undefined)) {
+          // the Java client (Spring SockJsClient) needs exactly 200 with "websocket": true
+          sendJson(res, 200, { entropy: randomInt(0, 2 ** 31 - 1), origins: ['*:*'], cookie_needed: false, websocket: true });
+          return;
+        }
+        rest(req, res);
+      },
+      ...(a.upgrade ? { onUpgrade: a.upgrade } : {}),
+    });
+    this.servers.push(listener);
+    return listener;
+  }
+
+  private upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    const framing = websocketFraming(req.url);
+    if (this.closing) return refuseUpgrade(socket, 503, 'broker shutting down');
+    if (!framing) {
+      this.logger.warn(`websocket upgrade refused: no MSB websocket path ${excerptOf(req.url ?? '')}`);
+      this.safeEmit('rejected', { reason: `no websocket endpoint at ${req.url ?? ''}`, status: 'HTTP_404' });
+      return refuseUpgrade(socket, 404, 'no MSB websocket endpoint at this path; use /websocket/data/{server}/{session}/websocket or /websocket/data/websocket');
+    }
+    if (this.options.maxConnections !== undefined && this.connections.size >= this.options.maxConnections) {
+      this.logger.warn(`websocket upgrade refused: ${this.connections.size} connections already open`);
+      this.safeEmit('rejected', { reason: `connection limit of ${this.options.maxConnections} reached`, status: 'HTTP_503' });
+      return refuseUpgrade(socket, 503, 'too many connections');
+    }
+    this.wss.handleUpgrade(req, socket, head, (ws) => {
+      const c = new Connection(ws, framing === 'sockjs', this.host, req);
+      this.connections.add(c);
+      this.logger.info(`connection ${c.id} opened (${framing}) from ${c.remoteAddress}`);
+      this.safeEmit('connection', { connectionId: c.id, sockJs: c.sockJs, remoteAddress: c.remoteAddress, path: c.path });
+      c.start();
+    });
+  }
+
+  private connectionClosed(c: Connection, code: number, reason: string): void {
+    this.connections.delete(c);
+    const uuids = this.registry.release(c);
+    this.logger.info(`connection ${c.id} closed (${code}${reason ? ` ${reason}` : ''})${uuids.length ? `; offline: ${uuids.join(', ')}` : ''}`);
+    this.safeEmit('disconnected', { connectionId: c.id, code, reason, uuids });
+  }
+
+  /** Emits without letting a throwing listener break the protocol handling. */
+  private safeEmit<K extends keyof BrokerEvents>(event: K, ...args: BrokerEvents[K]): void {
+    try {
+      (this.emit as (e: string, ...a: unknown[]) => boolean)(event, ...args);
+    } catch (e) {
+      this.logger.error(`a "${String(event)}" listener threw: ${(e as Error)?.stack ?? String(e)}`);
+    }
+  }
+
+  private reply(c: Connection, status: StatusCode): void {
+    c.send(status);
+  }
+
+  private reject(c: Connection, status: StatusCode, reason: string, uuid?: string): void {
+    this.logger.warn(`connection ${c.id}: ${status}${uuid ? ` for ${uuid}` : ''}: ${reason}`);
+    this.reply(c, status);
+    this.safeEmit('rejected', { reason, status, connectionId: c.id, ...(uuid !== undefined ? { uuid } : {}) });
+  }
+
+  private handleMessage(c: Connection, text: string): void {
+    const kind = text.trimStart()[0];
+    try {
+      const msg = parseClientMessage(text, { maxLength: this.options.maxMessageBytes ?? 1_000_000 });
+      if (msg.type === 'pong') this.logger.debug(`connection ${c.id}: pong`);
+      else if (msg.type === 'register') this.register(c, msg.body);
+      else this.publish(c, msg.body);
+    } catch (e) {
+      if (e instanceof ProtocolError) {
+        // answer in the category of the message, so the client's matching listener hears it
+        const status = kind === 'R' ? Status.NIO_REGISTRATION_ERROR : kind === 'E' ? Status.NIO_EVENT_FORWARDING_ERROR : Status.NIO;
+        this.host.reportProtocolError(c, e.message, text.slice(0, 200));
+        this.reject(c, status, e.message);
+      } else {
+        const status = kind === 'R' ? Status.NIO_UNEXPECTED_REGISTRATION_ERROR : Status.NIO_UNEXPECTED_EVENT_FORWARDING_ERROR;
+        this.logger.error(`connection ${c.id}: unexpected error handling a message: ${(e as Error)?.stack ?? String(e)}`);
+        this.reject(c, status, `internal error: ${(e as Error)?.message ?? String(e)}`);
+      }
+    }
+  }
+
+  private register(c: Connection, sd: SelfDescription): void {
+    const check = checkSelfDescription(sd);
+    const uuid = typeof sd.uuid === 'string' ? sd.uuid : undefined;
+    if (check.problems.length) {
+      return this.reject(c, Status.NIO_REGISTRATION_ERROR, `invalid self-description: ${check.problems.join('; ')}`, uuid);
+    }
+    const top = check.services[0];
+    const taken = this.registry.conflict(check.services.map((s) => s.uuid), c);
+    if (taken !== undefined) {
+      return this.reject(c, Status.NIO_ALREADY_CONNECTED, `service ${taken} is held by another live connection`, top.uuid);
+    }
+    const already = this.registry.get(top.uuid);
+    let verified = false;
+    if (already?.verified && already.selfDescription.token === sd.token) verified = true;
+    else if (this.tokens.isIssued(sd.token) || this.options.strictTokens) {
+      const problem = this.tokens.verify(sd.token, top.uuid);
+      if (problem && this.options.strictTokens) {
+        return this.reject(c, Status.NIO_REGISTRATION_ERROR, `token refused: ${problem}`, top.uuid);
+      }
+      verified = problem === undefined;
+    }
+    const records = this.registry.register(check.services, c, verified);
+    this.reply(c, Status.IO_REGISTERED);
+    for (const r of records) {
+      this.logger.info(
+        `${already ? 're-registered' : 'registered'} ${r.class} ${r.uuid} "${r.name}" on connection ${c.id}` +
+          ` (${r.eventIds.size} events, ${Array.isArray(r.selfDescription.functions) ? r.selfDescription.functions.length : 0} functions${r.parent ? `, gateway ${r.parent}` : ''})`,
+      );
+      this.safeEmit('registered', {
+        uuid: r.uuid,
+        name: r.name,
+        selfDescription: r.selfDescription,
+        connectionId: c.id,
+        ...(r.parent !== undefined ? { parent: r.parent } : {}),
+      });
+    }
+  }
+
+  private publish(c: Connection, e: EventMessage): void {
+    const service = this.registry.get(e.uuid);
+    if (!service || !this.registry.owns(c, e.uuid)) {
+      const why = service ? 'it is registered by another connection' : 'no such service is registered';
+      return this.reject(c, Status.NIO_UNAUTHORIZED_CONNECTION, `event ${e.eventId} for ${e.uuid} refused: ${why} on this connection`, e.uuid);
+    }
+    if (!service.eventIds.has(e.eventId)) {
+      return this.reject(c, Status.NIO_EVENT_FORWARDING_ERROR, `service ${e.uuid} declared no event "${e.eventId}"`, e.uuid);
+    }
+    this.reply(c, Status.IO_PUBLISHED);
+    this.logger.info(`event ${e.eventId} from ${e.uuid}${e.correlationId !== undefined ? ` (correlation ${e.correlationId})` : ''}`);
+    this.safeEmit('event', { uuid: e.uuid, event: e, connectionId: c.id });
+    this.route(e, service);
+  }
+
+  private route(e: EventMessage, source: ServiceRecord): void {
+    for (const { flow, route } of this.flowStore.matching(e.uuid, source.name, e.eventId)) {
+      const target = this.registry.resolve(route.target);
+      const targetUuid = target?.uuid ?? route.target;
+      let parameters: Record<string, unknown>;
+      try {
+        parameters = buildParameters(e, route.mappings);
+      } catch (err) {
+        this.undeliverable(flow, targetUuid, route.functionId, e.correlationId, `mapping failed: ${(err as Error).message}`);
+        continue;
+      }
+      const call: FunctionCallMessage = {
+        uuid: targetUuid,
+        ...(e.correlationId !== undefined ? { correlationId: e.correlationId } : {}),
+        functionId: route.functionId,
+        functionParameters: parameters,
+      };
+      this.deliverCall(call, flow.id).catch((err: Error) =>
+        this.undeliverable(flow, targetUuid, route.functionId, e.correlationId, err.message),
+      );
+    }
+  }
+
+  private undeliverable(flow: StoredFlow, uuid: string, functionId: string, correlationId: string | undefined, reason: string): void {
+    this.logger.warn(`flow ${flow.id}: call ${functionId} → ${uuid} not delivered: ${reason}`);
+    this.safeEmit('undeliverable', { flowId: flow.id, uuid, functionId, ...(correlationId !== undefined ? { correlationId } : {}), reason });
+  }
+
+  private deliver(uuid: string, message: string, what: string): Promise<void> {
+    const s = this.registry.get(uuid);
+    if (!s) return Promise.reject(new DeliveryError('UNKNOWN_SERVICE', `cannot send ${what}: no service ${uuid} is registered`));
+    const owner = s.owner;
+    if (!owner || !owner.isOpen() || !(owner instanceof Connection)) {
+      return Promise.reject(new DeliveryError('OFFLINE', `cannot send ${what}: service ${uuid} is offline`));
+    }
+    return new Promise((resolve, reject) => {
+      owner.send(message, (err) =>
+        err ? reject(new DeliveryError('SEND_FAILED', `cannot send ${what} to ${uuid}: ${err.message}`)) : resolve(),
+      );
+    });
+  }
+
+  private deliverCall(call: FunctionCallMessage, flowId?: string | number): Promise<boolean> {
+    const s = this.registry.get(call.uuid);
+    if (s && Array.isArray(s.selfDescription.functions)) {
+      const declared = s.selfDescription.functions.some((f) => (f as { functionId?: unknown })?.functionId === call.functionId);
+      if (!declared) this.logger.warn(`call ${call.functionId} → ${call.uuid}: the service declared no such function (sent anyway)`);
+    }
+    return this.deliver(call.uuid, encodeCall(call), `function call ${call.functionId}`).then(() => {
+      this.logger.info(
+        `call ${call.functionId} → ${call.uuid}${flowId !== undefined ? ` (flow ${flowId})` : ''}${call.correlationId !== undefined ? ` (correlation ${call.correlationId})` : ''}`,
+      );
+      this.safeEmit('call', { uuid: call.uuid, functionId: call.functionId, call, ...(flowId !== undefined ? { flowId } : {}) });
+      return true;
+    });
+  }
+
+  private storeFlow(def: unknown, deployed: boolean): StoredFlow {
+    const f = this.flowStore.add(def, deployed);
+    this.logger.info(`flow ${f.id} "${f.name}" stored${deployed ? ' and deployed' : ''} (${f.routes.length} routes)`);
+    return f;
+  }
+
+  private deployFlowById(id: string | number): boolean {
+    const f = this.flowStore.get(id);
+    if (!f) return false;
+    f.deployed = true;
+    this.logger.info(`flow ${id} deployed`);
+    return true;
+  }
+}
+
+/**
+ * Starts a local MSB broker and resolves once every port listens.
+ *
+ * @throws {FlowError} when one of `options.flows` cannot be understood; a listen error (port in use).
+ */
+export async function startBroker(options: BrokerOptions = {}): Promise<Broker> {
+  const broker = new Broker(options);
+  try {
+    await broker['start']();
+  } catch (e) {
+    await broker.close();
+    throw e;
+  }
+  return broker;
+}

@@ -1,0 +1,181 @@
+import type { IncomingMessage } from 'node:http';
+import type { RawData, WebSocket } from 'ws';
+import { ProtocolError } from '../protocol/errors';
+import { HEARTBEAT_FRAME, OPEN_FRAME, closeFrame, decodeClientFrame, encodeServerFrame } from '../protocol/frames';
+import { Status } from '../protocol/status';
+import type { BrokerLogger } from './options';
+import type { ServiceOwner } from './registry';
+
+/** What a session needs from the broker. */
+export interface ConnectionHost {
+  readonly logger: BrokerLogger;
+  readonly rateLimit: { burst: number; perSecond: number } | false;
+  readonly maxBufferedBytes: number;
+  /** One decoded text message. */
+  handleMessage(conn: Connection, text: string): void;
+  /** A frame or transport problem; the session has already answered or closed. */
+  reportProtocolError(conn: Connection, reason: string, excerpt?: string): void;
+  closed(conn: Connection, code: number, reason: string): void;
+}
+
+let nextId = 1;
+
+/**
+ * One websocket session in SockJS or raw framing. It decodes frames, rate-limits, and sends one
+ * message per frame; everything about services and events is the host's business.
+ */
+export class Connection implements ServiceOwner {
+  readonly id = `c${nextId++}`;
+  readonly remoteAddress: string;
+  readonly path: string;
+  private closing = false;
+  private closed = false;
+  private awaitingPong = false;
+  private tokens: number;
+  private lastRefill = Date.now();
+  private readonly closedPromise: Promise<void>;
+
+  constructor(
+    private readonly ws: WebSocket,
+    readonly sockJs: boolean,
+    private readonly host: ConnectionHost,
+    req: IncomingMessage,
+  ) {
+    this.remoteAddress = `${req.socket.remoteAddress ?? '?'}:${req.socket.remotePort ?? '?'}`;
+    this.path = req.url ?? '';
+    this.tokens = host.rateLimit ? host.rateLimit.burst : 0;
+    this.closedPromise = new Promise((resolve) => {
+      ws.on('close', (code: number, reason: Buffer) => {
+        this.closed = true;
+        host.closed(this, code, reason.toString('utf8'));
+        resolve();
+      });
+    });
+    ws.on('message', (data: RawData, isBinary: boolean) => this.onFrame(data, isBinary));
+    ws.on('pong', () => {
+      this.awaitingPong = false;
+    });
+    ws.on('error', (err: Error & { code?: string }) => {
+      // ws has already started closing (e.g. 1009 for maxPayload); tell the host why
+      host.reportProtocolError(this, `websocket error${err.code ? ` ${err.code}` : ''}: ${err.message}`);
+    });
+  }
+
+  /** Sends the greeting: SockJS `o`, then `IO_CONNECTED` at once (C# gives up after 3 s). */
+  start(): void {
+    if (this.sockJs) this.sendFrame(OPEN_FRAME);
+    this.send(Status.IO_CONNECTED);
+  }
+
+  isOpen(): boolean {
+    return !this.closing && !this.closed && this.ws.readyState === this.ws.OPEN;
+  }
+
+  /** Sends one message in this session's framing; false when the session cannot send. */
+  send(message: string, done?: (err?: Error) => void): boolean {
+    return this.sendFrame(encodeServerFrame(message, this.sockJs), done);
+  }
+
+  private sendFrame(frame: string, done?: (err?: Error) => void): boolean {
+    if (!this.isOpen()) {
+      done?.(new Error('the connection is closed'));
+      return false;
+    }
+    if (this.ws.bufferedAmount > this.host.maxBufferedBytes) {
+      this.host.logger.warn(`connection ${this.id}: client is not reading (${this.ws.bufferedAmount} bytes unsent); terminating`);
+      this.terminate();
+      done?.(new Error('the client stopped reading'));
+      return false;
+    }
+    this.ws.send(frame, (err) => done?.(err ?? undefined));
+    return true;
+  }
+
+  /** SockJS heartbeat; raw sessions have none. */
+  heartbeat(): void {
+    if (this.sockJs) this.sendFrame(HEARTBEAT_FRAME);
+  }
+
+  /** WebSocket protocol ping; terminates a socket that left the previous one unanswered. */
+  keepAlive(): void {
+    if (this.closed) return;
+    if (this.awaitingPong) {
+      this.host.logger.warn(`connection ${this.id}: no answer to the websocket ping; terminating half-open socket`);
+      this.host.reportProtocolError(this, 'half-open socket: no answer to the websocket ping');
+      this.terminate();
+      return;
+    }
+    this.awaitingPong = true;
+    try {
+      this.ws.ping();
+    } catch {
+      this.terminate();
+    }
+  }
+
+  /** Closes with a code and reason (SockJS: `c[code,"reason"]` first, as Spring does). */
+  close(code: number, reason: string): Promise<void> {
+    if (!this.closing && !this.closed) {
+      if (this.sockJs && this.ws.readyState === this.ws.OPEN) this.ws.send(closeFrame(code, reason));
+      this.closing = true;
+      this.ws.close(code, reason);
+    }
+    return this.closedPromise;
+  }
+
+  terminate(): void {
+    this.closing = true;
+    this.ws.terminate();
+  }
+
+  /** Resolves once the socket is closed. */
+  whenClosed(): Promise<void> {
+    return this.closedPromise;
+  }
+
+  private takeToken(n: number): boolean {
+    const limit = this.host.rateLimit;
+    if (!limit) return true;
+    const now = Date.now();
+    this.tokens = Math.min(limit.burst, this.tokens + ((now - this.lastRefill) * limit.perSecond) / 1000);
+    this.lastRefill = now;
+    this.tokens -= n;
+    return this.tokens >= 0;
+  }
+
+  private onFrame(data: RawData, isBinary: boolean): void {
+    if (this.closing || this.closed) return;
+    if (isBinary) {
+      // as Spring's TextWebSocketHandler: the MSB speaks text only
+      this.host.reportProtocolError(this, 'binary frame received; the MSB protocol uses text frames only');
+      void this.close(1003, 'binary frames are not supported');
+      return;
+    }
+    const text = Buffer.isBuffer(data)
+      ? data.toString('utf8')
+      : Array.isArray(data)
+        ? Buffer.concat(data).toString('utf8')
+        : Buffer.from(data).toString('utf8');
+    let messages: string[];
+    try {
+      messages = decodeClientFrame(text, this.sockJs);
+    } catch (e) {
+      // Spring closes a SockJS session whose frame it cannot decode with BAD_DATA (1007)
+      const reason = e instanceof ProtocolError ? e.message : String(e);
+      this.host.reportProtocolError(this, reason, text.slice(0, 200));
+      void this.close(1007, 'bad SockJS frame: expected a JSON array of strings');
+      return;
+    }
+    if (!this.takeToken(Math.max(1, messages.length))) {
+      const limit = this.host.rateLimit as { burst: number; perSecond: number };
+      this.host.logger.warn(`connection ${this.id}: more than ${limit.burst} messages at once / ${limit.perSecond} per second; closing`);
+      this.host.reportProtocolError(this, 'message rate limit exceeded');
+      void this.close(1008, 'message rate limit exceeded');
+      return;
+    }
+    for (const m of messages) {
+      if (this.closing || this.closed) return;
+      this.host.handleMessage(this, m);
+    }
+  }
+}

@@ -1,0 +1,237 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { isPlainObject } from '../protocol/errors';
+import { DeliveryError } from './errors';
+import { FlowError, StoredFlow, flowView } from './flows';
+import { HttpError, cleanPath, parseJsonBody, readBody, sendJson } from './http';
+import type { ServiceRecord } from './registry';
+
+/** Which REST paths a listening port serves (the real MSB splits them over ports). */
+export type RestScope = 'all' | 'websocket' | 'smartObjects' | 'flows';
+
+/** What the REST API needs from the broker. */
+export interface RestBackend {
+  readonly maxBodyBytes: number;
+  issueToken(owner: string): string;
+  serviceRecords(): ServiceRecord[];
+  serviceRecord(uuid: string): ServiceRecord | undefined;
+  forgetService(uuid: string): boolean;
+  sendConfig(uuid: string, params: Record<string, unknown>): Promise<boolean>;
+  sendCall(uuid: string, functionId: string, parameters: Record<string, unknown>, correlationId?: string): Promise<boolean>;
+  storeFlow(def: unknown, deployed: boolean): StoredFlow;
+  flowList(): StoredFlow[];
+  flow(id: string): StoredFlow | undefined;
+  setFlowDeployed(id: string, deployed: boolean): boolean;
+  removeFlow(id: string): boolean;
+}
+
+type Handler = (m: RegExpExecArray, body: () => Promise<unknown>) => Promise<[number, unknown]> | [number, unknown];
+
+interface Route {
+  method: string;
+  pattern: RegExp;
+  scopes: RestScope[];
+  handler: Handler;
+}
+
+const SO: RestScope[] = ['all', 'smartObjects'];
+const FL: RestScope[] = ['all', 'flows'];
+const ANY: RestScope[] = ['all', 'websocket', 'smartObjects', 'flows'];
+
+const KIND_CLASS: Readonly<Record<string, string | undefined>> = {
+  service: undefined,
+  smartobject: 'SmartObject',
+  application: 'Application',
+  gateway: 'Gateway',
+};
+
+function serviceView(s: ServiceRecord): Record<string, unknown> {
+  const view: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(s.selfDescription)) {
+    if (k === 'token') continue; // a secret; the real MSB does not echo it either [inf]
+    Object.defineProperty(view, k, { value: v, writable: true, enumerable: true, configurable: true });
+  }
+  view.uuid = s.uuid;
+  view.name = s.name;
+  view['@class'] = s.class;
+  view.lifecycleState = s.verified ? 'VERIFIED' : 'CREATED';
+  view.connected = s.owner?.isOpen() ?? false;
+  if (s.parent !== undefined) view.gateway = s.parent;
+  return view;
+}
+
+function deliveryStatus(e: unknown): [number, unknown] {
+  if (e instanceof DeliveryError) return [e.code === 'UNKNOWN_SERVICE' ? 404 : 409, { error: e.message, code: e.code }];
+  throw e;
+}
+
+/** The REST routes (spec section 11.2, plus call/configuration helpers for tests). */
+export function restRoutes(b: RestBackend): Route[] {
+  const health: Handler = () => [200, { status: 'UP' }];
+  const token: Handler = (m) => [201, { token: b.issueToken(m[1]) }];
+  const kindOf = (m: RegExpExecArray): string | undefined => KIND_CLASS[m[1]];
+  const findService = (m: RegExpExecArray): ServiceRecord | undefined => {
+    const s = b.serviceRecord(m[2]);
+    const cls = kindOf(m);
+    return s && (cls === undefined || s.class === cls) ? s : undefined;
+  };
+  const flowOr404 = (id: string): StoredFlow => {
+    const f = b.flow(id);
+    if (!f) throw new HttpError(404, `no integration flow with id ${id}`);
+    return f;
+  };
+  const createFlow = (deployed: boolean): Handler => async (_m, body) => {
+    try {
+      const f = b.storeFlow(await body(), deployed);
+      return [201, deployed ? { id: f.id, deployed: true } : { id: f.id }];
+    } catch (e) {
+      if (e instanceof FlowError) throw new HttpError(400, e.message);
+      throw e;
+    }
+  };
+  const kinds = '(service|smartobject|application|gateway)';
+  return [
+    { method: 'GET', pattern: /^\/(?:actuator\/)?(?:health|info)\/?$/, scopes: ANY, handler: health },
+    { method: 'GET', pattern: /^\/(?:service|smartobject|application|gateway)\/token\/([^/]+)\/?$/, scopes: SO, handler: token },
+    { method: 'POST', pattern: /^\/token\/([^/]+)\/?$/, scopes: SO, handler: token },
+    { method: 'GET', pattern: /^\/token\/([^/]+)\/?$/, scopes: SO, handler: token },
+    {
+      method: 'GET',
+      pattern: new RegExp(`^/${kinds}/?$`),
+      scopes: SO,
+      handler: (m) => {
+        const cls = kindOf(m);
+        return [200, b.serviceRecords().filter((s) => cls === undefined || s.class === cls).map(serviceView)];
+      },
+    },
+    {
+      method: 'GET',
+      pattern: new RegExp(`^/${kinds}/([^/]+)/?$`),
+      scopes: SO,
+      handler: (m) => {
+        const s = findService(m);
+        if (!s) throw new HttpError(404, `no ${m[1]} with uuid ${m[2]}`);
+        return [200, serviceView(s)];
+      },
+    },
+    {
+      method: 'DELETE',
+      pattern: new RegExp(`^/${kinds}/([^/]+)/?$`),
+      scopes: SO,
+      handler: (m) => {
+        const s = findService(m);
+        if (!s) throw new HttpError(404, `no ${m[1]} with uuid ${m[2]}`);
+        b.forgetService(s.uuid);
+        return [200, { uuid: s.uuid, deleted: true }];
+      },
+    },
+    {
+      method: 'POST',
+      pattern: new RegExp(`^/${kinds}/([^/]+)/configuration/?$`),
+      scopes: SO,
+      handler: async (m, body) => {
+        const s = findService(m);
+        if (!s) throw new HttpError(404, `no ${m[1]} with uuid ${m[2]}`);
+        const raw = await body();
+        if (!isPlainObject(raw)) throw new HttpError(400, 'the body must be {"params": {...}} or the parameters object');
+        const params = isPlainObject(raw.params) ? raw.params : raw;
+        try {
+          await b.sendConfig(s.uuid, params);
+          return [200, { delivered: true }];
+        } catch (e) {
+          return deliveryStatus(e);
+        }
+      },
+    },
+    {
+      method: 'POST',
+      pattern: new RegExp(`^/${kinds}/([^/]+)/call/?$`),
+      scopes: SO,
+      handler: async (m, body) => {
+        const s = findService(m);
+        if (!s) throw new HttpError(404, `no ${m[1]} with uuid ${m[2]}`);
+        const raw = await body();
+        if (!isPlainObject(raw) || typeof raw.functionId !== 'string' || raw.functionId === '') {
+          throw new HttpError(400, 'the body must be {"functionId": "...", "parameters": {...}, "correlationId"?: "..."}');
+        }
+        const params = raw.parameters ?? raw.functionParameters ?? {};
+        if (!isPlainObject(params)) throw new HttpError(400, '"parameters" must be an object');
+        if (raw.correlationId !== undefined && typeof raw.correlationId !== 'string') throw new HttpError(400, '"correlationId" must be a string');
+        try {
+          await b.sendCall(s.uuid, raw.functionId, params, raw.correlationId);
+          return [200, { delivered: true }];
+        } catch (e) {
+          return deliveryStatus(e);
+        }
+      },
+    },
+    { method: 'GET', pattern: /^\/integrationFlow\/?$/, scopes: FL, handler: () => [200, b.flowList().map(flowView)] },
+    { method: 'POST', pattern: /^\/integrationFlow\/create\/?$/, scopes: FL, handler: createFlow(false) },
+    { method: 'POST', pattern: /^\/integrationFlow\/create\/deploy\/?$/, scopes: FL, handler: createFlow(true) },
+    {
+      method: 'GET',
+      pattern: /^\/integrationFlow\/customer\/([^/]+)\/?$/,
+      scopes: FL,
+      handler: (m) => [200, b.flowList().filter((f) => f.ownerUuid === m[1]).map(flowView)],
+    },
+    { method: 'GET', pattern: /^\/integrationFlow\/([^/]+)\/?$/, scopes: FL, handler: (m) => [200, flowView(flowOr404(m[1]))] },
+    {
+      method: 'PUT',
+      pattern: /^\/integrationFlow\/([^/]+)\/(deploy|undeploy)\/?$/,
+      scopes: FL,
+      handler: (m) => {
+        flowOr404(m[1]);
+        b.setFlowDeployed(m[1], m[2] === 'deploy');
+        return [200, flowView(flowOr404(m[1]))];
+      },
+    },
+    {
+      method: 'DELETE',
+      pattern: /^\/integrationFlow\/([^/]+)\/?$/,
+      scopes: FL,
+      handler: (m) => {
+        flowOr404(m[1]);
+        b.removeFlow(m[1]);
+        return [200, { id: m[1], deleted: true }];
+      },
+    },
+  ];
+}
+
+/**
+ * A node `request` listener serving the routes of `scope`. JSON in and out; HTTP Basic auth is
+ * accepted and ignored; bad JSON → 400, too large → 413, unknown path → 404, wrong method → 405.
+ */
+export function restHandler(b: RestBackend, scope: RestScope): (req: IncomingMessage, res: ServerResponse) => void {
+  const routes = restRoutes(b).filter((r) => r.scopes.includes(scope));
+  return (req, res) => {
+    const path = cleanPath(req.url);
+    const method = (req.method ?? 'GET').toUpperCase();
+    let pathMatched = false;
+    let found: { route: Route; m: RegExpExecArray } | undefined;
+    for (const route of routes) {
+      const m = route.pattern.exec(path);
+      if (!m) continue;
+      pathMatched = true;
+      if (route.method === method) {
+        found = { route, m };
+        break;
+      }
+    }
+    if (!found) {
+      req.resume();
+      sendJson(res, pathMatched ? 405 : 404, { error: pathMatched ? `${method} is not allowed on ${path}` : `no such path: ${path}` });
+      return;
+    }
+    const body = async (): Promise<unknown> => parseJsonBody(await readBody(req, b.maxBodyBytes));
+    Promise.resolve()
+      .then(() => found.route.handler(found.m, body))
+      .then(([status, json]) => sendJson(res, status, json))
+      .catch((e: unknown) => {
+        if (res.headersSent) return;
+        if (e instanceof HttpError) {
+          if (e.status === 413) res.setHeader('connection', 'close');
+          sendJson(res, e.status, { error: e.message });
+        } else sendJson(res, 500, { error: `internal error: ${(e as Error)?.message ?? String(e)}` });
+      });
+  };
+}
