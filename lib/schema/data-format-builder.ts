@@ -11,6 +11,8 @@ interface Definition {
   readonly schema: JsonSchema;
   /** Names of the definitions this one refers to. */
   readonly refs: ReadonlySet<string>;
+  /** The event or function where the class was first met, for problem messages. */
+  readonly owner: string;
 }
 
 /** Key order does not matter in JSON; sorted text lets two shapes be compared exactly. */
@@ -28,6 +30,8 @@ function canonical(value: unknown): string {
 export class DataFormatBuilder {
   private readonly definitions = new Map<string, Definition>();
   private readonly reported = new Set<string>();
+  /** The event or function being built, for problem messages. */
+  private owner = '';
 
   constructor(private readonly problems: string[]) {}
 
@@ -37,6 +41,7 @@ export class DataFormatBuilder {
    */
   build(roots: Readonly<Record<string, TypeRef>>, kind: 'event' | 'function', owner: string): DataFormat | undefined {
     const before = this.problems.length;
+    this.owner = owner;
     const format: DataFormat = {};
     const used = new Set<string>();
     for (const [key, ref] of Object.entries(roots)) {
@@ -46,7 +51,13 @@ export class DataFormatBuilder {
       }
       format[key] = this.rootSchema(ref, used);
     }
-    for (const name of this.closure(used)) format[name] = structuredClone(this.definitions.get(name)!.schema) as Record<string, unknown>;
+    for (const name of this.closure(used)) {
+      const schema = this.definitions.get(name)!.schema;
+      if (format[name] && canonical(format[name]) !== canonical(schema)) {
+        this.problems.push(`${owner}: a raw data format defines "${name}" differently from the DTO class of that name`);
+      }
+      format[name] = structuredClone(schema) as Record<string, unknown>;
+    }
     return this.problems.length === before ? format : undefined;
   }
 
@@ -99,11 +110,11 @@ export class DataFormatBuilder {
       return dto.definitionName;
     }
     // Registered before its fields are read, so a class that refers to itself ends here.
-    const placeholder: Definition = { target, schema: {}, refs: new Set() };
+    const placeholder: Definition = { target, schema: {}, refs: new Set(), owner: this.owner };
     this.definitions.set(dto.definitionName, placeholder);
     const refs = new Set<string>();
     const schema = this.objectSchema(dto, refs);
-    this.definitions.set(dto.definitionName, { target, schema, refs });
+    this.definitions.set(dto.definitionName, { target, schema, refs, owner: placeholder.owner });
     return dto.definitionName;
   }
 
@@ -118,7 +129,8 @@ export class DataFormatBuilder {
         // Draft-04 ignores siblings of $ref, so constraints go only on inline schemas.
         schema = { ...schema, ...f.constraints };
       }
-      if (f.description !== undefined && !schema.$ref) schema.description = f.description;
+      // Unlike constraints, a description beside $ref is worth keeping: the MSB GUI shows it.
+      if (f.description !== undefined) schema = { ...schema, description: f.description };
       properties[f.name] = schema;
     }
     const schema: JsonSchema = { type: 'object', properties };
@@ -131,7 +143,9 @@ export class DataFormatBuilder {
     const a = probe.objectSchema(dto, new Set());
     const b = probe.objectSchema(readDto(existing.target), new Set());
     if (canonical(a) !== canonical(b)) {
-      this.report(`DTO name "${dto.definitionName}" is used by two different classes with different shapes; rename one with @Dto({ name })`);
+      this.report(
+        `${this.owner}: DTO name "${dto.definitionName}" is used by two different classes with different shapes (the other is used by ${existing.owner}); rename one with @Dto({ name })`,
+      );
     }
   }
 

@@ -1,9 +1,16 @@
+import {
+  ARRAY_MAX_SIZE, ARRAY_MIN_SIZE, ARRAY_NOT_EMPTY, ARRAY_UNIQUE, IS_ARRAY, IS_BASE64, IS_BOOLEAN, IS_DATE, IS_DATE_STRING,
+  IS_ENUM, IS_IN, IS_INT, IS_ISO8601, IS_LENGTH, IS_NEGATIVE, IS_NOT_EMPTY, IS_NUMBER, IS_OPTIONAL, IS_POSITIVE, IS_RFC_3339,
+  IS_STRING, MATCHES, MAX, MAX_LENGTH, MIN, MIN_LENGTH,
+} from 'class-validator';
 import { DataType } from './data-type';
 import type { JsonSchema } from './data-type';
 import { DTO_OPTIONS_KEY, DTO_PROPERTIES_KEY } from '../decorators/keys';
 import type { DtoOptions, PropertyDeclaration } from '../decorators/property';
 import { arrayOf, dataTypeOfConstructor, toTypeRef } from './type-ref';
 import type { TypeRef } from './type-ref';
+import { dataFormatProblems } from './data-format-schema';
+import type { DataFormat } from './data-format-schema';
 import { transformerFieldsOf, transformerTypeOf, validatorConstraintsOf } from './class-metadata';
 import type { ValidatorConstraint } from './class-metadata';
 
@@ -32,21 +39,22 @@ export interface DtoModel {
 const INT32_MIN = -2147483648;
 const INT32_MAX = 2147483647;
 
+// class-validator's own name constants: its names are not all the decorator name in camel case (isIso8601).
 const TYPE_CHECKERS: Readonly<Record<string, DataType>> = {
-  isString: DataType.STRING,
-  isInt: DataType.INT32,
-  isNumber: DataType.DOUBLE,
-  isBoolean: DataType.BOOLEAN,
-  isDate: DataType.DATETIME,
-  isDateString: DataType.DATETIME,
-  isISO8601: DataType.DATETIME,
-  isRFC3339: DataType.DATETIME,
-  isBase64: DataType.BYTE,
+  [IS_STRING]: DataType.STRING,
+  [IS_INT]: DataType.INT32,
+  [IS_NUMBER]: DataType.DOUBLE,
+  [IS_BOOLEAN]: DataType.BOOLEAN,
+  [IS_DATE]: DataType.DATETIME,
+  [IS_DATE_STRING]: DataType.DATETIME,
+  [IS_ISO8601]: DataType.DATETIME,
+  [IS_RFC_3339]: DataType.DATETIME,
+  [IS_BASE64]: DataType.BYTE,
 };
 
 function enumValues(c: ValidatorConstraint): unknown[] | undefined {
-  if (c.name === 'isIn' && Array.isArray(c.constraints[0])) return [...(c.constraints[0] as unknown[])];
-  if (c.name === 'isEnum' && c.constraints[0] && typeof c.constraints[0] === 'object') {
+  if (c.name === IS_IN && Array.isArray(c.constraints[0])) return [...(c.constraints[0] as unknown[])];
+  if (c.name === IS_ENUM && c.constraints[0] && typeof c.constraints[0] === 'object') {
     const e = c.constraints[0] as Record<string, unknown>;
     // TypeScript numeric enums map values back to names; keep only the declared members.
     return Object.keys(e).filter((k) => Number.isNaN(Number(k))).map((k) => e[k]);
@@ -71,28 +79,28 @@ function schemaKeywords(list: readonly ValidatorConstraint[]): JsonSchema {
   for (const c of list) {
     const [a, b] = c.constraints;
     switch (c.name) {
-      case 'min': if (typeof a === 'number') s.minimum = a; break;
-      case 'max': if (typeof a === 'number') s.maximum = a; break;
-      case 'isPositive': s.minimum = 0; s.exclusiveMinimum = true; break;
-      case 'isNegative': s.maximum = 0; s.exclusiveMaximum = true; break;
-      case 'minLength': if (typeof a === 'number') s.minLength = a; break;
-      case 'maxLength': if (typeof a === 'number') s.maxLength = a; break;
-      case 'isLength':
+      case MIN: if (typeof a === 'number') s.minimum = a; break;
+      case MAX: if (typeof a === 'number') s.maximum = a; break;
+      case IS_POSITIVE: s.minimum = 0; s.exclusiveMinimum = true; break;
+      case IS_NEGATIVE: s.maximum = 0; s.exclusiveMaximum = true; break;
+      case MIN_LENGTH: if (typeof a === 'number') s.minLength = a; break;
+      case MAX_LENGTH: if (typeof a === 'number') s.maxLength = a; break;
+      case IS_LENGTH:
         if (typeof a === 'number') s.minLength = a;
         if (typeof b === 'number') s.maxLength = b;
         break;
-      case 'isNotEmpty': s.minLength = Math.max(1, typeof s.minLength === 'number' ? s.minLength : 0); break;
-      case 'matches': {
+      case IS_NOT_EMPTY: s.minLength = Math.max(1, typeof s.minLength === 'number' ? s.minLength : 0); break;
+      case MATCHES: {
         // JSON schema has no regex flags: a flagged pattern would reject what class-validator accepts.
         const source = a instanceof RegExp ? (a.flags === '' ? a.source : undefined) : typeof a === 'string' && !b ? a : undefined;
         if (source !== undefined) s.pattern = source;
         break;
       }
-      case 'isIn': case 'isEnum': s.enum = enumValues(c); break;
-      case 'arrayMinSize': if (typeof a === 'number') s.minItems = a; break;
-      case 'arrayMaxSize': if (typeof a === 'number') s.maxItems = a; break;
-      case 'arrayNotEmpty': s.minItems = Math.max(1, typeof s.minItems === 'number' ? s.minItems : 0); break;
-      case 'arrayUnique': s.uniqueItems = true; break;
+      case IS_IN: case IS_ENUM: s.enum = enumValues(c); break;
+      case ARRAY_MIN_SIZE: if (typeof a === 'number') s.minItems = a; break;
+      case ARRAY_MAX_SIZE: if (typeof a === 'number') s.maxItems = a; break;
+      case ARRAY_NOT_EMPTY: s.minItems = Math.max(1, typeof s.minItems === 'number' ? s.minItems : 0); break;
+      case ARRAY_UNIQUE: s.uniqueItems = true; break;
       default: break;
     }
   }
@@ -112,14 +120,27 @@ function typeFromValidators(list: readonly ValidatorConstraint[]): DataType | un
 }
 
 function refineNumber(declared: DataType, constraints: readonly ValidatorConstraint[], keywords: JsonSchema): DataType {
-  if (declared !== DataType.DOUBLE) return declared;
-  if (!constraints.some((c) => c.name === 'isInt')) {
-    const values = constraints.map(enumValues).find((v) => v !== undefined);
-    return (values && dataTypeOfEnum(values)) || declared;
+  if (declared !== DataType.DOUBLE && declared !== DataType.INT32) return declared;
+  const values = constraints.map(enumValues).find((v) => v !== undefined);
+  if (constraints.some((c) => c.name === IS_INT)) {
+    // @IsInt is an int32 unless its bounds or allowed values say the values need 64 bits.
+    const outside = (n: unknown) => typeof n === 'number' && (n < INT32_MIN || n > INT32_MAX);
+    return outside(keywords.minimum) || outside(keywords.maximum) || values?.some(outside) ? DataType.INT64 : DataType.INT32;
   }
-  // @IsInt is an int32 unless its bounds say the values need 64 bits.
-  const outside = (n: unknown) => typeof n === 'number' && (n < INT32_MIN || n > INT32_MAX);
-  return outside(keywords.minimum) || outside(keywords.maximum) ? DataType.INT64 : DataType.INT32;
+  if (declared !== DataType.DOUBLE) return declared;
+  return (values && dataTypeOfEnum(values)) || declared;
+}
+
+/**
+ * A raw format on a DTO field contributes only its `dataObject`: definitions beside it would
+ * be lost from the enclosing data format, so they are refused rather than left dangling.
+ */
+function rawFieldIsValid(format: DataFormat, problem: (text: string) => void): boolean {
+  const problems = dataFormatProblems(format, 'event');
+  for (const p of problems) problem(`has a raw data format that is not valid: ${p}`);
+  const extra = Object.keys(format).filter((k) => k !== 'dataObject');
+  if (extra.length > 0) problem(`has a raw data format with definitions (${extra.join(', ')}), which only an event or function payload may have; use a DTO class`);
+  return problems.length === 0 && extra.length === 0;
 }
 
 function resolveFieldType(
@@ -135,11 +156,12 @@ function resolveFieldType(
   if (declared?.dataType !== undefined) {
     const r = toTypeRef(declared.dataType);
     if (!r.ok) { problem(r.problem); return undefined; }
+    if (r.ref.kind === 'raw' && !rawFieldIsValid(r.ref.format, problem)) return undefined;
     return arrayOf(r.ref, declared.isArray);
   }
   const designType: unknown = Reflect.getMetadata('design:type', target.prototype, field);
   const transformed = transformerTypeOf(target, field);
-  const isArray = designType === Array || declared?.isArray === true || (designType === undefined && each.length > 0 && scalar.some((c) => c.name === 'isArray'));
+  const isArray = designType === Array || declared?.isArray === true || (designType === undefined && each.length > 0 && scalar.some((c) => c.name === IS_ARRAY));
 
   if (isArray) {
     let element: TypeRef | undefined;
@@ -215,7 +237,7 @@ export function readDto(target: Function): DtoModel {
       type,
       constraints,
       itemConstraints,
-      optional: list.some((c) => c.name === 'isOptional'),
+      optional: list.some((c) => c.name === IS_OPTIONAL),
       description: property?.description,
     });
   }
