@@ -49,3 +49,66 @@ export class MsbValidationError extends MsbError {
 
 /** The identity of a service (uuid, token, …) could not be resolved from any source. */
 export class MsbConfigurationError extends MsbError {}
+
+/**
+ * The MSB refused the registration. `status` is the server's answer:
+ * `NIO_REGISTRATION_ERROR`, `NIO_UNEXPECTED_REGISTRATION_ERROR` or `NIO_ALREADY_CONNECTED`.
+ */
+export class MsbRegistrationError extends MsbError {
+  constructor(
+    readonly status: string,
+    readonly uuid: string,
+  ) {
+    super(`The MSB refused the registration of service ${uuid}: ${status}${status === 'NIO_ALREADY_CONNECTED' ? ' (another live connection holds this uuid)' : ''}`);
+  }
+}
+
+/** The connection could not be made or was lost, or the service did not register in time. */
+export class MsbConnectionError extends MsbError {}
+
+/** An event was emitted with `cached: false` (or with the cache off) while the service is not registered. */
+export class MsbOfflineError extends MsbError {
+  constructor(readonly eventId: string) {
+    super(`Event ${eventId} was not sent: the service is not registered with the MSB and the event cache is off for it`);
+  }
+}
+
+/** The app was closed; it sends and accepts nothing more. */
+export class MsbClosedError extends MsbError {}
+
+/** The MSB refused a published event (`NIO_EVENT_FORWARDING_ERROR` or `NIO_UNEXPECTED_EVENT_FORWARDING_ERROR`). */
+export class MsbPublishError extends MsbError {
+  constructor(
+    readonly status: string,
+    readonly eventId: string,
+    readonly correlationId?: string,
+  ) {
+    super(`The MSB refused event ${eventId}${correlationId ? ` (correlationId ${correlationId})` : ''}: ${status}`);
+  }
+}
+
+/** A function call could not be handled: unknown function, a handler that threw or timed out, a bad response. */
+export class MsbFunctionError extends MsbError {
+  constructor(
+    readonly functionId: string,
+    readonly correlationId: string | undefined,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`Function ${functionId}${correlationId ? ` (correlationId ${correlationId})` : ''}: ${message}`);
+    if (options && 'cause' in options) (this as { cause?: unknown }).cause = options.cause;
+  }
+}
+
+/** A message from the MSB could not be understood; it was dropped and the connection kept. */
+export class MsbProtocolError extends MsbError {}
+
+/** A configuration change named an unknown parameter or a value that does not fit its type. */
+export class MsbConfigError extends MsbError {
+  constructor(
+    readonly parameter: string,
+    reason: string,
+  ) {
+    super(`Configuration parameter ${parameter}: ${reason}`);
+  }
+}

@@ -9,3 +9,16 @@ export { selfDescriptionOf } from './metadata/self-description';
 export type { SelfDescription, SelfDescriptionOptions } from './metadata/self-description';
 export type { IdentityOptions } from './metadata/identity';
 export { MsbError, MsbDeclarationError, MsbValidationError, MsbConfigurationError } from './errors';
+export { bootstrap } from './client/bootstrap';
+export { MsbApp } from './client/app';
+export type { AppState, MsbAppEvents, FunctionCallInfo, AppCounters } from './client/app';
+export type { BootstrapOptions, EventCacheOptions } from './client/options';
+export type { TlsOptions } from './client/connection';
+export type { ReconnectOptions } from './client/backoff';
+export type { Logger } from './client/logger';
+export { respond } from './client/respond';
+export type { ResponseEvent } from './client/respond';
+export {
+  MsbRegistrationError, MsbConnectionError, MsbOfflineError, MsbClosedError, MsbPublishError, MsbFunctionError,
+  MsbProtocolError, MsbConfigError,
+} from './errors';

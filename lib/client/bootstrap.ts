@@ -1,0 +1,96 @@
+import { readService } from '../metadata/read-service';
+import { resolveIdentity } from '../metadata/identity';
+import { configStateOf } from '../metadata/self-description';
+import { normalizeMsbUrl } from '../protocol';
+import { MsbConfigurationError, MsbDeclarationError } from '../errors';
+import { MsbApp } from './app';
+import { defaultLogger } from './logger';
+import type { BootstrapOptions } from './options';
+
+function positive(name: string, value: number | undefined, fallback: number, allowZero = false): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || (!allowZero && value === 0)) {
+    throw new MsbConfigurationError(`Option ${name} must be a ${allowZero ? 'non-negative' : 'positive'} number, got ${JSON.stringify(value)}`);
+  }
+  return value;
+}
+
+/**
+ * Starts an annotated class as a live MSB service: reads its declaration, creates the
+ * instance (unless `options.instance` is given), connects, registers, and from then on
+ * publishes its events and routes calls and configuration changes to it.
+ *
+ * @throws {MsbDeclarationError} when the class is declared wrongly (all problems at once).
+ * @throws {MsbConfigurationError} for missing or malformed options (no URL, …).
+ * @throws {MsbRegistrationError} when the MSB refuses the registration (with `waitForRegistration`).
+ * @throws {MsbConnectionError} when no registration happened within `registrationTimeoutMs`.
+ *
+ * @example
+ * ```ts
+ * const app = await bootstrap(Drill, { url: 'ws://localhost:8085' });
+ * await app.instance.temperature.emit(21.5);
+ * ```
+ */
+export async function bootstrap<T extends object>(ServiceClass: new () => T, options: BootstrapOptions<T> = {}): Promise<MsbApp<T>> {
+  const model = readService(ServiceClass);
+  const { identity, problems } = resolveIdentity(model, options);
+  let instance = options.instance;
+  if (!instance) {
+    try {
+      instance = new ServiceClass();
+    } catch (e) {
+      problems.push(`${model.className}: its constructor threw (${(e as Error).message}); pass options.instance`);
+    }
+  }
+  const config = instance ? configStateOf(model, instance, problems) : [];
+  if (problems.length > 0) throw new MsbDeclarationError(model.className, problems);
+
+  const rawUrl = options.url ?? identity.url;
+  if (!rawUrl) throw new MsbConfigurationError(`No MSB url for ${model.className}: pass options.url, or set msb.url or MSB_URL`);
+  let url: string;
+  try {
+    url = normalizeMsbUrl(rawUrl);
+  } catch (e) {
+    throw new MsbConfigurationError((e as Error).message);
+  }
+  if (options.tls?.rejectUnauthorized === false) {
+    (options.logger ?? defaultLogger).warn('TLS certificate and hostname checks are OFF (tls.rejectUnauthorized: false); use this for testing only');
+  }
+  const cache = options.eventCache;
+  const app = new MsbApp<T>(model, identity, config, instance!, {
+    validate: options.validate !== false,
+    maxConcurrentCalls: positive('maxConcurrentCalls', options.maxConcurrentCalls, 64),
+    maxQueuedCalls: positive('maxQueuedCalls', options.maxQueuedCalls, 10_000, true),
+    callTimeoutMs: positive('callTimeoutMs', options.callTimeoutMs, 30_000, true),
+    closeTimeoutMs: positive('closeTimeoutMs', options.closeTimeoutMs, 5_000, true),
+    ackTimeoutMs: positive('ackTimeoutMs', options.ackTimeoutMs, 10_000),
+    logger: options.logger ?? defaultLogger,
+    cacheEnabled: cache !== false,
+    cacheSize: cache === false ? 0 : positive('eventCache.size', cache?.size, 1000),
+    signal: options.signal,
+    connection: {
+      url,
+      sockJsFraming: options.sockJsFraming !== false,
+      tls: options.tls,
+      heartbeatMs: positive('heartbeatMs', options.heartbeatMs, 20_000, true),
+      reconnect: options.reconnect === false ? false : options.reconnect === true || options.reconnect === undefined ? {} : options.reconnect,
+      maxMessageBytes: positive('maxMessageBytes', options.maxMessageBytes, 10 * 1024 * 1024),
+      handshakeTimeoutMs: 10_000,
+      logger: options.logger ?? defaultLogger,
+    },
+  });
+  if (options.signal?.aborted) {
+    await app.close();
+    return app;
+  }
+  app.start();
+  if (options.waitForRegistration !== false) {
+    try {
+      await app.waitForRegistration(positive('registrationTimeoutMs', options.registrationTimeoutMs, 30_000));
+    } catch (e) {
+      await app.close();
+      throw e;
+    }
+  }
+  return app;
+}

@@ -1,0 +1,57 @@
+import type { IdentityOptions } from '../metadata/identity';
+import type { ReconnectOptions } from './backoff';
+import type { TlsOptions } from './connection';
+import type { Logger } from './logger';
+
+/** Event cache (outbox) settings. */
+export interface EventCacheOptions {
+  /** Most events held while offline or unacknowledged (default 1000); the oldest is dropped beyond it. */
+  size?: number;
+}
+
+/** Options of `bootstrap`. Every field is optional. */
+export interface BootstrapOptions<T extends object = object> extends IdentityOptions {
+  /** Use this instance instead of creating one with the class's no-argument constructor. */
+  instance?: T;
+  /** The MSB websocket interface: `ws://`, `wss://`, `http://` or `https://`. Else `msb.url` / `MSB_URL`. */
+  url?: string;
+  /** SockJS framing, as the MSB expects (default true); false: raw websocket messages. */
+  sockJsFraming?: boolean;
+  /** TLS for `wss://`; certificate and hostname checks stay on unless `rejectUnauthorized: false`. */
+  tls?: TlsOptions;
+  /** Reconnect after losses the user did not ask for (default on); false: never. */
+  reconnect?: boolean | ReconnectOptions;
+  /** Client ping period in ms (default 20 000); a silent peer is dropped after two. 0: off. */
+  heartbeatMs?: number;
+  /** Event cache; `false`: no offline caching (emit rejects while not registered). */
+  eventCache?: EventCacheOptions | false;
+  /** Validate event values, responses and call payloads against their data formats (default true). */
+  validate?: boolean;
+  /** Where log lines go (default: warnings and errors to the console). Tokens are never logged. */
+  logger?: Logger;
+  /** Aborting it closes the app. */
+  signal?: AbortSignal;
+  /**
+   * true (default): the promise resolves at `IO_REGISTERED` and rejects on a registration
+   * error or after `registrationTimeoutMs`. false: it resolves at once; the service caches
+   * events until it registers.
+   */
+  waitForRegistration?: boolean;
+  /** How long `bootstrap` waits for the registration (default 30 000 ms). */
+  registrationTimeoutMs?: number;
+  /** Function calls handled at the same time (default 64); more wait in order. */
+  maxConcurrentCalls?: number;
+  /** Function calls waiting for a slot (default 10 000); beyond it a call is refused and reported. */
+  maxQueuedCalls?: number;
+  /** A handler that has not settled after this many ms is reported and its slot freed (default 30 000; 0: no limit). */
+  callTimeoutMs?: number;
+  /** How long `close()` waits for queued events to be sent and acknowledged (default 5 000 ms). */
+  closeTimeoutMs?: number;
+  /** Largest message accepted from the MSB, in bytes (default 10 MiB). */
+  maxMessageBytes?: number;
+  /**
+   * If sent events get no `IO_PUBLISHED` at all for this long, the MSB is taken not to
+   * acknowledge, and an event counts as delivered once written to an open socket (default 10 000 ms).
+   */
+  ackTimeoutMs?: number;
+}
