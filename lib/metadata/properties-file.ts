@@ -11,8 +11,9 @@ export function parseProperties(text: string): Map<string, string> {
   for (let i = 0; i < lines.length; i++) {
     let line = lines[i].replace(/^\s+/, '');
     if (line === '' || line.startsWith('#') || line.startsWith('!')) continue;
-    while (/(^|[^\\])(\\\\)*\\$/.test(line) && i + 1 < lines.length) {
-      line = line.slice(0, -1) + lines[++i].replace(/^\s+/, '');
+    // An odd number of trailing backslashes continues the line; at the end of the file, onto nothing.
+    while (/(^|[^\\])(\\\\)*\\$/.test(line)) {
+      line = line.slice(0, -1) + (i + 1 < lines.length ? lines[++i].replace(/^\s+/, '') : '');
     }
     const match = /^((?:\\.|[^=:\s\\])*)\s*[=:\s]?\s*(.*)$/.exec(line);
     if (!match) continue;

@@ -70,7 +70,9 @@ export function describe(model: ServiceModel, identity: ServiceIdentity, config:
   const parameters: SelfDescription['configuration']['parameters'] = {};
   for (const c of config) {
     const value = (instance as Record<string, unknown>)[c.propertyKey];
-    parameters[c.name] = { value: configWireValue(c.dataType, value), ...configTypeOf(c.dataType) };
+    // An initial value of "1200" for an INT32 goes out as the number, as its type says.
+    const coerced = coerceConfigValue(c.dataType, value);
+    parameters[c.name] = { value: configWireValue(c.dataType, coerced.ok ? coerced.value : value), ...configTypeOf(c.dataType) };
   }
   return {
     '@class': identity.kind,

@@ -1,5 +1,6 @@
 import { DataType, isDataType } from './data-type';
 import type { DataFormat } from './data-format-schema';
+import type { JsonSchema } from './data-type';
 
 /** A class, as a constructor. */
 export type Class<T = unknown> = abstract new (...args: any[]) => T;
@@ -9,9 +10,10 @@ export type Class<T = unknown> = abstract new (...args: any[]) => T;
  * - a {@link DataType};
  * - `String`, `Number` (DOUBLE), `Boolean`, `Date` (DATETIME) or `Buffer` (BYTE, base64 on the wire);
  * - a DTO class, or an arrow function returning one (`() => MyDto`), which survives circular imports;
- * - a raw MSB data format (`{ dataObject: …, Name: … }`), as an object or as JSON text.
+ * - a raw MSB data format (`{ dataObject: …, Name: … }`), as an object or as JSON text;
+ * - a bare JSON schema without `dataObject` (`{ type: 'string', enum: […] }`), which becomes the `dataObject`.
  */
-export type TypeInput = DataType | Class | (() => Class) | RawDataFormat | string;
+export type TypeInput = DataType | Class | (() => Class) | RawDataFormat | JsonSchema | string;
 
 /** An MSB data format written by hand, as the official clients accept it. */
 export type RawDataFormat = { dataObject: Record<string, unknown> } & Record<string, Record<string, unknown>>;
