@@ -13,7 +13,7 @@ export function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
 }
 
 /** The next `event` of `emitter` whose argument satisfies `predicate`. */
-export function waitFor<T = any>(emitter: EventEmitter, event: string, predicate: (arg: T) => boolean = () => true, ms = 3000): Promise<T> {
+export function waitFor<T = any>(emitter: EventEmitter<any>, event: string, predicate: (arg: any) => boolean = () => true, ms = 3000): Promise<T> {
   let listener: ((arg: T) => void) | undefined;
   const p = new Promise<T>((resolve) => {
     listener = (arg: T) => {
