@@ -95,6 +95,9 @@ function readPayload(cls: string, target: Function, d: FunctionDeclaration, para
     let type: TypeRef | undefined;
     if (explicit !== undefined) type = typeOf(explicit, isArray, where, problems);
     else if (paramTypes[p.index] === Array) problems.push(`${where} is an array whose element type is unknown: give dataType and isArray`);
+    else if (paramTypes[p.index] === undefined) {
+      problems.push(`${where} has no reflected type (is emitDecoratorMetadata on? TypeScript emits none for some type expressions): give @Payload({ dataType })`);
+    }
     else type = typeOf(paramTypes[p.index], isArray, where, problems);
     if (type) payload.push({ index: p.index, key, type });
   }
@@ -157,16 +160,19 @@ function readConfigParams(cls: string, target: Function, problems: string[]): Co
   return params;
 }
 
-const cache = new WeakMap<Function, ServiceModel>();
+/** What {@link inspectService} found: the model as far as it could be read, and the problems. */
+export interface ServiceInspection {
+  readonly model: ServiceModel;
+  readonly problems: readonly string[];
+  /** Whether the class carries `@SmartObject`/`@Application`; its identity means nothing otherwise. */
+  readonly decorated: boolean;
+}
 
 /**
- * Reads a decorated service class (walking its base classes) into a {@link ServiceModel}.
- * Throws one {@link MsbDeclarationError} listing every problem found. The result is cached
- * per class.
+ * Reads a service class without throwing, so that a caller that checks more (the identity,
+ * the config values) can report those problems together with the declaration's.
  */
-export function readService(target: Function): ServiceModel {
-  const cached = cache.get(target);
-  if (cached) return cached;
+export function inspectService(target: Function): ServiceInspection {
   const cls = target.name || '(anonymous class)';
   const problems: string[] = [];
   // getMetadata walks the constructor's prototype chain, so a subclass inherits the decorator.
@@ -178,9 +184,23 @@ export function readService(target: Function): ServiceModel {
   const configParams = readConfigParams(cls, target, problems);
   const configListeners = [...new Set(collect<string>(CONFIG_LISTENERS_KEY, target))];
   if (configListeners.length > 1) problems.push(`${cls}: more than one @OnConfigChange method (${configListeners.join(', ')})`);
-  if (problems.length > 0) throw new MsbDeclarationError(cls, problems);
-  const { kind, ...declaredIdentity } = declaration!;
+  const { kind, ...declaredIdentity } = declaration ?? { kind: 'SmartObject' as const };
   const model: ServiceModel = { target, className: cls, kind, declaredIdentity, events, functions, configParams, configListeners };
+  return { model, problems, decorated: declaration !== undefined };
+}
+
+const cache = new WeakMap<Function, ServiceModel>();
+
+/**
+ * Reads a decorated service class (walking its base classes) into a {@link ServiceModel}.
+ * Throws one {@link MsbDeclarationError} listing every problem found. The result is cached
+ * per class.
+ */
+export function readService(target: Function): ServiceModel {
+  const cached = cache.get(target);
+  if (cached) return cached;
+  const { model, problems } = inspectService(target);
+  if (problems.length > 0) throw new MsbDeclarationError(model.className, problems);
   cache.set(target, model);
   return model;
 }

@@ -4,7 +4,7 @@ import { coerceConfigValue, configWireValue, inferConfigType } from '../schema/c
 import { MsbDeclarationError } from '../errors';
 import { resolveIdentity } from './identity';
 import type { IdentityOptions } from './identity';
-import { readService } from './read-service';
+import { inspectService } from './read-service';
 import type { ServiceIdentity, ServiceModel } from './model';
 
 /** The self-description, exactly as it goes into the `R` message. */
@@ -109,8 +109,12 @@ export function describe(model: ServiceModel, identity: ServiceIdentity, config:
  * ```
  */
 export function selfDescriptionOf(target: Function, options: SelfDescriptionOptions = {}): SelfDescription {
-  const model = readService(target);
-  const { identity, problems } = resolveIdentity(model, options);
+  // Declaration, identity and config problems go into one error, so one run shows them all.
+  const inspection = inspectService(target);
+  const { model } = inspection;
+  const problems = [...inspection.problems];
+  const { identity, problems: identityProblems } = resolveIdentity(model, options);
+  if (inspection.decorated) problems.push(...identityProblems);
   let instance = options.instance;
   if (!instance) {
     try {

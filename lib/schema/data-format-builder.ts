@@ -103,7 +103,8 @@ export class DataFormatBuilder {
   /** Registers the definition of a DTO class (and, through it, of every class it reaches). */
   private define(target: Function): string | undefined {
     const dto = readDto(target);
-    for (const p of dto.problems) this.report(p);
+    // Once per service, however many events use the DTO, naming the first one that does.
+    for (const p of dto.problems) this.report(p, `${this.owner}: ${p}`);
     const existing = this.definitions.get(dto.definitionName);
     if (existing) {
       if (existing.target !== target) this.checkSameShape(dto, existing);
@@ -160,9 +161,9 @@ export class DataFormatBuilder {
     return out;
   }
 
-  private report(problem: string): void {
-    if (this.reported.has(problem)) return;
-    this.reported.add(problem);
+  private report(key: string, problem = key): void {
+    if (this.reported.has(key)) return;
+    this.reported.add(key);
     this.problems.push(problem);
   }
 }
