@@ -45,7 +45,9 @@ export function listen(options: {
         secure: options.tls !== undefined,
         close: () =>
           new Promise<void>((done) => {
-            server.close(() => done());
+            // the handle is released in libuv's close phase, after the callback; resolve after it
+            // so that close() really leaves no listening socket behind
+            server.close(() => setTimeout(done, 0));
             server.closeAllConnections();
           }),
       });
