@@ -1,0 +1,70 @@
+import 'reflect-metadata';
+import { expect } from 'chai';
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { validate } from 'class-validator';
+import { plainToInstance } from 'class-transformer';
+import { Drill, DrillJob, DrillResult } from '../../samples/drill';
+import { describeIsolated } from './helpers';
+
+const SCRIPT = join(__dirname, '..', '..', 'samples', 'print-self-description.js');
+
+describe('samples/drill', () => {
+  it('print-self-description (npm run describe) prints the self-description of Drill as JSON', async () => {
+    // No MSB_* variables: the script must not depend on them, and they must not leak in.
+    const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('MSB_')));
+    const { stdout } = await promisify(execFile)(process.execPath, [SCRIPT], { env, timeout: 20_000 });
+    expect(JSON.parse(stdout)).to.deep.equal(describeIsolated(Drill));
+  });
+
+  it('describes Drill 7 with its events, DTO-typed function and configuration', () => {
+    const sd = describeIsolated(Drill);
+    expect([sd['@class'], sd.uuid, sd.name, sd.token]).to.deep.equal(['SmartObject', '76499d88-34cf-4836-8cc1-7e0d9c54dac1', 'Drill 7', '5e0d9c54dac1']);
+    expect(sd.events.map((e) => [e['@id'], e.eventId])).to.deep.equal([[1, 'temperature'], [2, 'drillFinished'], [3, 'drillFailed']]);
+    expect(sd.events[0].dataFormat).to.deep.equal({ dataObject: { type: 'number', format: 'float' } });
+    expect(sd.events[0].description).to.not.equal('');
+    expect(sd.events[1].dataFormat).to.deep.equal({
+      dataObject: { $ref: '#/definitions/DrillResult', type: 'object' },
+      DrillResult: {
+        type: 'object',
+        properties: { jobId: { type: 'string' }, durationMs: { type: 'integer', format: 'int64' }, ok: { type: 'boolean' } },
+      },
+    });
+    expect(sd.events[2].dataFormat).to.deep.equal({ dataObject: { type: 'string' } });
+    expect(sd.functions).to.have.length(1);
+    expect(sd.functions[0].functionId).to.equal('drill');
+    expect(sd.functions[0].responseEvents).to.deep.equal([2, 3]);
+    expect(sd.functions[0].dataFormat).to.deep.equal({
+      dataObject: { $ref: '#/definitions/DrillJob', type: 'object' },
+      DrillJob: {
+        type: 'object',
+        properties: {
+          jobId: { type: 'string' },
+          depthMm: { type: 'number', format: 'float', minimum: 0, maximum: 50, description: 'Hole depth in millimetres' },
+          material: { type: 'string', enum: ['steel', 'aluminium', 'wood'] },
+        },
+      },
+    });
+    expect(sd.configuration.parameters).to.deep.equal({
+      speedRpm: { value: 1200, type: 'INTEGER', format: 'INT32' },
+      coolant: { value: true, type: 'BOOLEAN' },
+    });
+  });
+
+  it('drill() answers a valid DrillJob with a DrillResult for the same job', async () => {
+    const job = plainToInstance(DrillJob, { jobId: 'J-1', depthMm: 12.5, material: 'steel' });
+    expect(await validate(job)).to.deep.equal([]);
+    const result = await new Drill().drill(job, 'corr-1');
+    expect(result).to.be.instanceOf(DrillResult);
+    expect(result.jobId).to.equal('J-1');
+    expect(result.ok).to.equal(true);
+    expect(Number.isSafeInteger(result.durationMs) && result.durationMs > 0).to.equal(true);
+  });
+
+  it('its DTO validators reject what its data format rejects', async () => {
+    const tooDeep = plainToInstance(DrillJob, { jobId: 'J-2', depthMm: 51, material: 'glass' });
+    const errors = await validate(tooDeep);
+    expect(errors.map((e) => e.property).sort()).to.deep.equal(['depthMm', 'material']);
+  });
+});
