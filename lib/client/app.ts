@@ -99,6 +99,7 @@ export class MsbApp<T extends object = object> {
   private reconnects = 0;
   private registrations = 0;
   private drainWaiters: Array<() => void> = [];
+  private lastConnectionProblem?: string;
   private readonly abortListener = (): void => void this.close();
 
   /** @internal use `bootstrap` */
@@ -222,14 +223,15 @@ export class MsbApp<T extends object = object> {
       };
       const onRegistered = () => { cleanup(); resolve(); };
       const onError = (e: MsbError) => {
-        if (e instanceof MsbRegistrationError) { cleanup(); reject(e); }
+        if (e instanceof MsbRegistrationError || e instanceof MsbConnectionError) { cleanup(); reject(e); }
       };
       const onState = (s: AppState) => {
         if (s === 'closed') { cleanup(); reject(new MsbClosedError('The app was closed before it registered')); }
       };
       const timer = setTimeout(() => {
         cleanup();
-        reject(new MsbConnectionError(`Service ${this.identity.uuid} did not register with the MSB at ${this.options.connection.url} within ${timeoutMs} ms`));
+        const last = this.lastConnectionProblem ? ` (last problem: ${this.lastConnectionProblem})` : '';
+        reject(new MsbConnectionError(`Service ${this.identity.uuid} did not register with the MSB at ${this.options.connection.url} within ${timeoutMs} ms${last}`));
       }, timeoutMs);
       this.on('registered', onRegistered);
       this.on('error', onError);
@@ -361,9 +363,10 @@ export class MsbApp<T extends object = object> {
     if (info.reconnectInMs !== undefined) this.reconnects++;
     if (wasOpen) this.options.logger.warn(`Lost the MSB connection (${info.code}${info.reason ? ` ${info.reason}` : ''})${info.reconnectInMs !== undefined ? `; reconnecting in ${info.reconnectInMs} ms` : ''}`);
     else this.options.logger.debug(`Could not connect to the MSB (${info.code} ${info.reason})`);
+    if (info.reason) this.lastConnectionProblem = info.reason;
     this.emitter.emit('disconnected', info);
-    if (info.reconnectInMs === undefined && !wasOpen && info.code === 1015) {
-      this.report(new MsbConnectionError(`Cannot connect to the MSB: ${info.reason}`));
+    if (info.reconnectInMs === undefined) {
+      this.report(new MsbConnectionError(`${wasOpen ? 'Lost the connection to' : 'Cannot connect to'} the MSB at ${this.options.connection.url} and reconnecting is off${info.reason ? `: ${info.reason}` : ''}`));
     }
   }
 
