@@ -91,7 +91,8 @@ function readPayload(cls: string, target: Function, d: FunctionDeclaration, para
     if (keys.has(key)) { problems.push(`${where}: two @Payload parameters bind the same key "${key}"`); continue; }
     keys.add(key);
     const explicit = p.options.dataType ?? (payloadParams.length === 1 ? d.dataType : undefined);
-    const isArray = p.options.dataType !== undefined ? p.options.isArray : d.isArray;
+    // An array parameter with an explicit element type needs no isArray: the reflected Array says it.
+    const isArray = (p.options.dataType !== undefined ? p.options.isArray : d.isArray) ?? (explicit !== undefined && paramTypes[p.index] === Array);
     let type: TypeRef | undefined;
     if (explicit !== undefined) type = typeOf(explicit, isArray, where, problems);
     else if (paramTypes[p.index] === Array) problems.push(`${where} is an array whose element type is unknown: give dataType and isArray`);

@@ -58,6 +58,9 @@ export class DataFormatBuilder {
       }
       format[name] = structuredClone(schema) as Record<string, unknown>;
     }
+    if (this.problems.length > before) return undefined;
+    // What the decorators produced must pass the same meta-schema as a raw format, e.g. @IsIn([]) must not.
+    for (const p of dataFormatProblems(format, kind)) this.report(`generated:${p}`, `${owner}: the data format built from the declaration is not valid: ${p}`);
     return this.problems.length === before ? format : undefined;
   }
 

@@ -153,13 +153,14 @@ function resolveFieldType(
 ): TypeRef | undefined {
   const scalarKeywords = schemaKeywords(scalar);
   const eachKeywords = schemaKeywords(each);
+  const designType: unknown = Reflect.getMetadata('design:type', target.prototype, field);
   if (declared?.dataType !== undefined) {
     const r = toTypeRef(declared.dataType);
     if (!r.ok) { problem(r.problem); return undefined; }
     if (r.ref.kind === 'raw' && !rawFieldIsValid(r.ref.format, problem)) return undefined;
-    return arrayOf(r.ref, declared.isArray);
+    // `@Property(MyModule) modules!: MyModule[]` means an array; `isArray: false` can still say otherwise.
+    return arrayOf(r.ref, declared.isArray ?? designType === Array);
   }
-  const designType: unknown = Reflect.getMetadata('design:type', target.prototype, field);
   const transformed = transformerTypeOf(target, field);
   const isArray = designType === Array || declared?.isArray === true || (designType === undefined && each.length > 0 && scalar.some((c) => c.name === IS_ARRAY));
 
@@ -221,6 +222,9 @@ export function readDto(target: Function): DtoModel {
   const validators = validatorConstraintsOf(target);
   const names = [...new Set([...declared.keys(), ...validators.keys(), ...transformerFieldsOf(target)])];
 
+  if (names.length === 0) {
+    problems.push(`DTO ${definitionName} has no fields the framework can see: decorate each field with @Property() or a class-validator decorator (TypeScript records nothing about undecorated fields)`);
+  }
   const fields: DtoField[] = [];
   for (const name of names) {
     const list = validators.get(name) ?? [];

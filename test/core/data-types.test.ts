@@ -113,6 +113,18 @@ describe('DataType mapping', () => {
       });
     }
 
+    it('an array parameter with an explicit element type needs no isArray; isArray: false keeps it scalar', () => {
+      @SmartObject(IDENTITY)
+      class Implied {
+        @MsbFunction({ dataType: DataType.INT32 }) ids(@Payload() v: number[]): void { void v; }
+        @MsbFunction() names(@Payload({ dataType: DataType.STRING }) v: string[]): void { void v; }
+        @MsbFunction({ dataType: { type: 'array', items: { type: 'boolean' } }, isArray: false }) flags(@Payload() v: boolean[]): void { void v; }
+      }
+      expect(functionFormat(Implied, 'ids')).to.deep.equal({ dataObject: { type: 'array', items: SCHEMA.INT32 } });
+      expect(functionFormat(Implied, 'names')).to.deep.equal({ dataObject: { type: 'array', items: SCHEMA.STRING } });
+      expect(functionFormat(Implied, 'flags')).to.deep.equal({ dataObject: { type: 'array', items: SCHEMA.BOOLEAN } });
+    });
+
     it('keys named @Payload parameters by their name, definitions beside them', () => {
       class Spot { @IsNumber() x!: number; }
       @SmartObject(IDENTITY)

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { expect } from 'chai';
-import { IsArray, IsString } from 'class-validator';
+import { IsArray, IsIn, IsString } from 'class-validator';
 import {
   ConfigParam, CorrelationId, DataType, Event, MsbDeclarationError, MsbError, MsbEvent, MsbFunction, OnConfigChange, Payload,
   Property, SmartObject, selfDescriptionOf,
@@ -204,6 +204,21 @@ describe('declaration errors', () => {
       @OnConfigChange() b(): void {}
     }
     expectDeclarationError(TwoListeners, 'TwoListeners', [['TwoListeners', '@OnConfigChange', 'a, b']]);
+  });
+
+  it('a DTO class with no field the framework can see (never a silent empty object)', () => {
+    class Undecorated { x = 1; }
+    @SmartObject(IDENTITY)
+    class Silent { @Event({ dataType: Undecorated }) e!: MsbEvent<Undecorated>; }
+    expectDeclarationError(Silent, 'Silent', [['Silent.e', 'DTO Undecorated has no fields', '@Property()']]);
+  });
+
+  it('a generated data format that the MSB meta-schema would reject (@IsIn([]) gives an empty enum)', () => {
+    class Nothing { @IsIn([]) choice!: string; }
+    @SmartObject(IDENTITY)
+    class EmptyEnum { @Event({ dataType: Nothing }) e!: MsbEvent<Nothing>; @MsbFunction() f(@Payload() n: Nothing): void { void n; } }
+    const problems = expectDeclarationError(EmptyEnum, 'EmptyEnum', [['EmptyEnum.e', 'built from the declaration is not valid', '/Nothing/properties/choice/enum']]);
+    expect(problems, 'reported once, not per use').to.have.length(1);
   });
 
   it('reports several problems of every kind together in one error', () => {

@@ -272,6 +272,19 @@ describe('DTO data formats', () => {
       expect(fieldOf(Device, 'modules')).to.deep.equal({ type: 'array', items: { $ref: '#/definitions/MyModule' } });
     });
 
+    it('@Property(X) on a field typed X[] is an array unless isArray: false says otherwise', () => {
+      class Rack {
+        @Property(MyModule) modules!: MyModule[];
+        @Property(DataType.INT32) slots!: number[];
+        @Property({ type: 'array', items: { type: 'string' } }, { isArray: false }) labels!: string[];
+      }
+      expect(definitionOf(Rack).properties).to.deep.equal({
+        modules: { type: 'array', items: { $ref: '#/definitions/MyModule' } },
+        slots: { type: 'array', items: { type: 'integer', format: 'int32' } },
+        labels: { type: 'array', items: { type: 'string' } },
+      });
+    });
+
     it('lazy @Property(() => X) resolves when the class is read, so X may be declared later', () => {
       class Early { @Property(() => Late) late!: unknown; }
       class Late { @IsBoolean() ok!: boolean; }
