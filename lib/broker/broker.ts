@@ -100,7 +100,9 @@ export class Broker extends EventEmitter<BrokerEvents> {
     this.logger = options.logger ?? SILENT_LOGGER;
     const maxMessageBytes = options.maxMessageBytes ?? 1_000_000;
     this.wss = new WebSocketServer({ noServer: true, maxPayload: maxMessageBytes, perMessageDeflate: false });
-    const rate = options.rateLimit === undefined ? { burst: 2000, perSecond: 1000 } : options.rateLimit;
+    // Off by default: a local broker must not cut off a service that publishes fast; a client
+    // that floods without reading its answers is still stopped by maxBufferedBytes.
+    const rate = options.rateLimit ?? false;
     this.host = {
       logger: this.logger,
       rateLimit: rate,
@@ -164,6 +166,17 @@ export class Broker extends EventEmitter<BrokerEvents> {
       functionParameters: parameters,
     };
     return this.deliverCall(call);
+  }
+
+  /**
+   * Sends one raw server message (a status such as `NIO_UNEXPECTED_REGISTRATION_ERROR`,
+   * `ping`, or any text) to the connection that registered `uuid`, framed like every other
+   * message. For testing how a client copes with answers this broker would not give on its own.
+   *
+   * @throws {DeliveryError} (rejection) when the service is unknown or offline.
+   */
+  sendToService(uuid: string, message: string): Promise<void> {
+    return this.deliver(uuid, message, 'raw message').then(() => this.logger.info(`raw message → ${uuid}: ${excerptOf(message)}`));
   }
 
   /**

@@ -41,8 +41,8 @@ export interface BrokerOptions {
   maxBodyBytes?: number;
   /**
    * Per-connection message rate limit, a token bucket: `burst` messages at once, refilled at
-   * `perSecond`. A connection that exceeds it is closed with 1008. Default burst 2000 (clients
-   * flush a 1000-event cache at once), 1000/s; `false` disables.
+   * `perSecond`; a connection that exceeds it is closed with 1008. Default `false` (off): a
+   * development broker must keep up with any client; turn it on for a shared broker.
    */
   rateLimit?: { burst: number; perSecond: number } | false;
   /** A connection whose unsent output exceeds this many bytes (a client that stopped reading) is terminated; default 16 MiB. */

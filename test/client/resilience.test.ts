@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { generate } from 'selfsigned';
 import type { Broker } from '../../lib/broker';
 import { MsbConnectionError } from '../../lib';
-import { Fixture, recordEvents, until, waitFor } from './helpers';
+import { Fixture, until, waitFor } from './helpers';
 import { TestDrill } from './services';
 
 async function certificate(commonName: string, altNames: Array<{ type: 2 | 7; value?: string; ip?: string }>) {
