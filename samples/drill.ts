@@ -2,7 +2,9 @@ import 'reflect-metadata';
 import { IsBoolean, IsIn, IsString, Max, Min } from 'class-validator';
 import {
   ConfigParam, CorrelationId, DataType, Event, MsbEvent, MsbFunction, OnConfigChange, Payload, Property, SmartObject,
+  respond,
 } from '../lib';
+import type { ResponseEvent } from '../lib';
 
 /** The materials the drill has programs for. */
 export const MATERIALS = ['steel', 'aluminium', 'wood'] as const;
@@ -48,18 +50,22 @@ export class Drill {
 
   /** Drills one hole; answers with `drillFinished`, or `drillFailed` when the job cannot run. */
   @MsbFunction({ description: 'Drill one hole', responseEvents: ['drillFinished', 'drillFailed'] })
-  async drill(@Payload() job: DrillJob, @CorrelationId() id?: string): Promise<DrillResult> {
-    void id;
-    const started = Date.now();
+  async drill(@Payload() job: DrillJob, @CorrelationId() id?: string): Promise<ResponseEvent<DrillResult | string>> {
+    void id; // the framework puts the call's correlation id on the response event itself
+    if (job.material === 'steel' && !this.coolant) return respond('drillFailed', `job ${job.jobId}: steel needs coolant`);
     // Stands in for the machine: deeper holes and harder materials take longer.
     const factor = job.material === 'steel' ? 3 : job.material === 'aluminium' ? 2 : 1;
-    const durationMs = Math.round((job.depthMm * factor * 60_000) / this.speedRpm) + (Date.now() - started);
-    return Object.assign(new DrillResult(), { jobId: job.jobId, durationMs, ok: true });
+    const durationMs = Math.max(1, Math.round((job.depthMm * factor * 60_000) / this.speedRpm));
+    await new Promise((resolve) => setTimeout(resolve, Math.min(durationMs, 200)));
+    return respond('drillFinished', Object.assign(new DrillResult(), { jobId: job.jobId, durationMs, ok: true }));
   }
 
   /** Logs configuration changes pushed by the MSB. */
   @OnConfigChange()
   configChanged(changes: Partial<Pick<Drill, 'speedRpm' | 'coolant'>>): void {
-    console.log('drill configuration changed:', changes);
+    this.configLog.push(changes);
   }
+
+  /** Configuration changes seen so far, newest last. */
+  readonly configLog: Array<Partial<Pick<Drill, 'speedRpm' | 'coolant'>>> = [];
 }

@@ -52,14 +52,23 @@ describe('samples/drill', () => {
     });
   });
 
-  it('drill() answers a valid DrillJob with a DrillResult for the same job', async () => {
+  it('drill() answers a valid DrillJob with drillFinished and a DrillResult for the same job', async () => {
     const job = plainToInstance(DrillJob, { jobId: 'J-1', depthMm: 12.5, material: 'steel' });
     expect(await validate(job)).to.deep.equal([]);
-    const result = await new Drill().drill(job, 'corr-1');
+    const response = await new Drill().drill(job, 'corr-1');
+    expect(response.eventId).to.equal('drillFinished');
+    const result = response.value as DrillResult;
     expect(result).to.be.instanceOf(DrillResult);
     expect(result.jobId).to.equal('J-1');
     expect(result.ok).to.equal(true);
     expect(Number.isSafeInteger(result.durationMs) && result.durationMs > 0).to.equal(true);
+  });
+
+  it('drill() answers drillFailed for steel without coolant', async () => {
+    const drill = new Drill();
+    drill.coolant = false;
+    const response = await drill.drill(plainToInstance(DrillJob, { jobId: 'J-9', depthMm: 5, material: 'steel' }));
+    expect(response).to.include({ eventId: 'drillFailed', value: 'job J-9: steel needs coolant' });
   });
 
   it('its DTO validators reject what its data format rejects', async () => {
