@@ -22,3 +22,5 @@ export {
   MsbRegistrationError, MsbConnectionError, MsbOfflineError, MsbClosedError, MsbPublishError, MsbFunctionError,
   MsbProtocolError, MsbConfigError,
 } from './errors';
+export { startBroker } from './broker';
+export type { Broker, BrokerOptions, BrokerEvents, FlowDefinition, ShortFlow } from './broker';
