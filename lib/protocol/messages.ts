@@ -1,4 +1,5 @@
 import { ProtocolError, excerptOf, isPlainObject } from './errors';
+import { DEFAULT_MAX_JSON_DEPTH, jsonDepthExceeds } from './json';
 import { StatusCode, isStatus } from './status';
 
 /** An `E` message body: one published event (spec section 7). */
@@ -69,6 +70,8 @@ export const PONG = 'pong';
 export interface ParseOptions {
   /** Longest accepted message in UTF-16 code units; default 5 000 000 (Java's buffer limit). */
   maxLength?: number;
+  /** Deepest accepted nesting of arrays and objects in the JSON body; default 1000 (as Jackson). */
+  maxDepth?: number;
 }
 
 const DEFAULT_MAX_LENGTH = 5_000_000;
@@ -106,7 +109,7 @@ function checkText(text: unknown, options: ParseOptions | undefined): string {
 }
 
 /** Splits `T <json>` into its JSON body; the separator may be any whitespace (Py sends a newline). */
-function jsonBody(text: string, kind: string): Record<string, unknown> {
+function jsonBody(text: string, kind: string, options: ParseOptions | undefined): Record<string, unknown> {
   const rest = text.slice(1);
   if (rest.length > 0 && !/^\s/.test(rest) && rest[0] !== '{') {
     throw new ProtocolError(`unknown message prefix "${text.split(/\s/, 1)[0].slice(0, 40)}"`, text);
@@ -116,6 +119,10 @@ function jsonBody(text: string, kind: string): Record<string, unknown> {
     body = JSON.parse(rest);
   } catch (e) {
     throw new ProtocolError(`bad JSON in ${kind} message: ${(e as Error).message}`, text);
+  }
+  const maxDepth = options?.maxDepth ?? DEFAULT_MAX_JSON_DEPTH;
+  if (jsonDepthExceeds(rest, maxDepth)) {
+    throw new ProtocolError(`the JSON of a ${kind} message is nested more than ${maxDepth} levels deep`, text);
   }
   if (!isPlainObject(body)) {
     throw new ProtocolError(`the body of a ${kind} message must be a JSON object, got ${describe(body)}`, text);
@@ -184,9 +191,9 @@ export function parseClientMessage(text: string, options?: ParseOptions): Client
   if (t === PONG) return { type: 'pong' };
   switch (t[0]) {
     case 'R':
-      return { type: 'register', body: jsonBody(t, 'registration (R)') as SelfDescription };
+      return { type: 'register', body: jsonBody(t, 'registration (R)', options) as SelfDescription };
     case 'E':
-      return { type: 'event', body: eventOf(jsonBody(t, 'event (E)'), t) };
+      return { type: 'event', body: eventOf(jsonBody(t, 'event (E)', options), t) };
     default:
       throw new ProtocolError(
         t === '' ? 'empty message' : `unknown message prefix "${t.split(/\s/, 1)[0].slice(0, 40)}" (expected R, E or pong)`,
@@ -236,9 +243,9 @@ export function parseServerMessage(text: string, options?: ParseOptions): Server
   const t = checkText(text, options);
   if (t === PING) return { type: 'ping' };
   if (isStatus(t)) return { type: 'status', status: t };
-  if (t.startsWith('C') && /^C[\s{]/.test(t)) return { type: 'call', call: callOf(jsonBody(t, 'function call (C)'), t) };
+  if (t.startsWith('C') && /^C[\s{]/.test(t)) return { type: 'call', call: callOf(jsonBody(t, 'function call (C)', options), t) };
   if (t.startsWith('K') && /^K[\s{]/.test(t)) {
-    return { type: 'config', config: configOf(jsonBody(t, 'configuration (K)'), t) };
+    return { type: 'config', config: configOf(jsonBody(t, 'configuration (K)', options), t) };
   }
   throw new ProtocolError(
     t === '' ? 'empty message' : `unknown server message ${excerptOf(t, 40)} (expected a status, ping, C or K)`,
