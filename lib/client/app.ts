@@ -16,7 +16,9 @@ import { Connection } from './connection';
 import type { ConnectionOptions } from './connection';
 import { Dispatcher } from './dispatcher';
 import { Outbox } from './outbox';
-import type { OutboxCounters } from './outbox';
+import type { OutboxCounters, OutgoingEvent } from './outbox';
+import type { LoggedEvent, OutboxLog } from './outbox-log';
+import { Deque } from '../util/deque';
 import type { Logger } from './logger';
 import type { BootstrapOptions } from './options';
 
@@ -56,6 +58,10 @@ type InternalOptions = Required<Pick<BootstrapOptions, 'validate' | 'maxConcurre
   logger: Logger;
   cacheEnabled: boolean;
   cacheSize: number;
+  cacheBytes: number;
+  /** Bytes handed to the socket but not yet written out, above which sending pauses. */
+  highWaterMark: number;
+  durable?: { log: OutboxLog; events: LoggedEvent[] };
   connection: ConnectionOptions;
   signal?: AbortSignal;
 };
@@ -99,6 +105,10 @@ export class MsbApp<T extends object = object> {
   private reconnects = 0;
   private registrations = 0;
   private drainWaiters: Array<() => void> = [];
+  /** emit() calls waiting for their event to reach the socket (backpressure), oldest first. */
+  private readonly sendWaiters = new Deque<{ event: OutgoingEvent; resolve: () => void }>();
+  private unwrittenBytes = 0;
+  private socketGeneration = 0;
   private lastConnectionProblem?: string;
   private readonly abortListener = (): void => void this.close();
 
@@ -111,7 +121,14 @@ export class MsbApp<T extends object = object> {
     private readonly options: InternalOptions,
   ) {
     this.instance = instance;
-    this.outbox = new Outbox(options.cacheEnabled ? options.cacheSize : Number.MAX_SAFE_INTEGER);
+    this.outbox = new Outbox(
+      { maxEvents: options.cacheEnabled ? options.cacheSize : Number.MAX_SAFE_INTEGER, maxBytes: options.cacheBytes },
+      options.durable?.log,
+      options.durable?.events,
+    );
+    if (options.durable && options.durable.events.length > 0) {
+      options.logger.info(`Restored ${options.durable.events.length} events from the durable outbox; they are sent first`);
+    }
     for (const e of model.events) {
       this.eventsById.set(e.eventId, e);
       if (e.type) this.codecs.set(e.eventId, compileCodec(e.type, { validate: options.validate }));
@@ -287,29 +304,54 @@ export class MsbApp<T extends object = object> {
       // Cycles and BigInt values cannot be JSON.
       return Promise.reject(new MsbValidationError(`event ${event.eventId}`, [`the value cannot be serialised as JSON: ${(e as Error).message}`], correlationId));
     }
-    const dropped = this.outbox.push({ eventId: event.eventId, correlationId, message });
-    if (dropped) {
-      this.options.logger.warn(`Event cache full (${this.options.cacheSize}): dropped the oldest event ${dropped.eventId}${dropped.correlationId ? ` (correlationId ${dropped.correlationId})` : ''}; ${this.outbox.counters().dropped} dropped so far`);
+    const { event: queued, dropped, durable } = this.outbox.push(event.eventId, correlationId, message);
+    for (const d of dropped) {
+      this.options.logger.warn(`Event cache full (${this.options.cacheSize} events / ${this.options.cacheBytes} bytes): dropped the oldest event ${d.eventId}${d.correlationId ? ` (correlationId ${d.correlationId})` : ''}; ${this.outbox.counters().dropped} dropped so far`);
+      this.releaseSendWaiter(d);
     }
     this.pump();
-    return Promise.resolve();
+    // Backpressure: while registered, resolve once the event reached the socket; offline, it is cached now.
+    const handed = this.currentState === 'registered' && this.outbox.queued > 0 && this.connection.isOpen
+      ? new Promise<void>((resolve) => this.sendWaiters.push({ event: queued, resolve }))
+      : undefined;
+    if (!this.outbox.durable) return handed ?? Promise.resolve();
+    return handed ? Promise.all([handed, durable]).then(() => undefined) : durable;
   }
 
-  /** Sends queued events, oldest first, while registered. */
+  /** Sends queued events, oldest first, while registered and the socket keeps up. */
   private pump(): void {
     if (this.currentState !== 'registered') return;
-    while (this.outbox.queued > 0 && this.connection.isOpen) {
+    const generation = this.socketGeneration;
+    while (this.outbox.queued > 0 && this.connection.isOpen && this.unwrittenBytes < this.options.highWaterMark) {
       const next = this.outbox.take()!;
-      const sent = this.noAckMode
-        ? this.connection.send(next.message, (err) => { if (!err) this.outbox.acknowledge(); })
-        : this.connection.send(next.message);
-      if (!sent) {
-        this.outbox.untake();
-        break;
-      }
+      const size = next.message.length;
+      this.unwrittenBytes += size;
+      this.connection.send(next.message, (err) => {
+        // Callbacks of a socket that has since closed say nothing about the current one.
+        if (generation !== this.socketGeneration) return;
+        this.unwrittenBytes -= size;
+        if (!err && this.noAckMode) {
+          this.outbox.acknowledge();
+          this.notifyDrain();
+        }
+        if (this.unwrittenBytes < this.options.highWaterMark / 2) this.pump();
+      });
+      this.releaseSendWaiter(next);
       if (!this.noAckMode && !this.ackSeenOnConnection && !this.ackTimer) this.startAckTimer();
     }
     this.notifyDrain();
+  }
+
+  /** Resolves the emit() waiting for `event`, and any older ones (FIFO). */
+  private releaseSendWaiter(event: OutgoingEvent): void {
+    for (let w = this.sendWaiters.peek(); w && w.event.seq <= event.seq; w = this.sendWaiters.peek()) {
+      this.sendWaiters.shift();
+      w.resolve();
+    }
+  }
+
+  private releaseAllSendWaiters(): void {
+    for (let w = this.sendWaiters.shift(); w; w = this.sendWaiters.shift()) w.resolve();
   }
 
   private startAckTimer(): void {
@@ -339,6 +381,8 @@ export class MsbApp<T extends object = object> {
   }
 
   private onOpen(): void {
+    this.socketGeneration++;
+    this.unwrittenBytes = 0;
     this.setState('connected');
     this.ackSeenOnConnection = false;
     this.staleAnswers = 0;
@@ -356,8 +400,12 @@ export class MsbApp<T extends object = object> {
     this.ackTimer = undefined;
     this.registrationPending = false;
     const wasOpen = this.currentState === 'connected' || this.currentState === 'registered';
+    this.socketGeneration++;
+    this.unwrittenBytes = 0;
     const resent = this.outbox.requeueInFlight();
     if (resent > 0) this.options.logger.info(`${resent} events sent but not acknowledged will be sent again after reconnecting`);
+    // Waiting emits are cached now, which is all emit() promises offline.
+    this.releaseAllSendWaiters();
     if (this.closing) return;
     this.setState('disconnected');
     if (info.reconnectInMs !== undefined) this.reconnects++;
@@ -419,6 +467,7 @@ export class MsbApp<T extends object = object> {
     } else if (REGISTRATION_STATUSES.has(status)) {
       this.registrationPending = false;
       this.setState('connected');
+      this.releaseAllSendWaiters();
       this.report(new MsbRegistrationError(status, this.identity.uuid));
       this.scheduleRegistrationRetry();
     } else if (status === Status.IO_PUBLISHED) {
@@ -443,6 +492,7 @@ export class MsbApp<T extends object = object> {
       const n = this.outbox.requeueInFlight();
       this.staleAnswers = Math.max(0, n - 1);
       this.setState('connected');
+      this.releaseAllSendWaiters();
       this.report(new MsbPublishError(status, '(in flight)'));
       if (!this.registrationPending) this.register();
     } else {
@@ -541,8 +591,12 @@ export class MsbApp<T extends object = object> {
     }
     clearTimeout(this.ackTimer);
     await this.connection.close();
-    const lost = this.outbox.discard();
-    if (lost.length > 0) this.options.logger.warn(`Closed with ${lost.length} events not delivered to the MSB`);
+    this.releaseAllSendWaiters();
+    const left = await this.outbox.close();
+    if (left.length > 0) {
+      if (this.outbox.durable) this.options.logger.info(`Closed with ${left.length} events not yet delivered; the durable outbox sends them at the next start`);
+      else this.options.logger.warn(`Closed with ${left.length} events not delivered to the MSB`);
+    }
     this.setState('closed');
   }
 }

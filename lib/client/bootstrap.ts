@@ -5,6 +5,8 @@ import { normalizeMsbUrl } from '../protocol';
 import { MsbConfigurationError, MsbDeclarationError } from '../errors';
 import { MsbApp } from './app';
 import { defaultLogger } from './logger';
+import { OutboxLog } from './outbox-log';
+import type { LoggedEvent } from './outbox-log';
 import type { BootstrapOptions } from './options';
 
 function positive(name: string, value: number | undefined, fallback: number, allowZero = false): number {
@@ -57,6 +59,15 @@ export async function bootstrap<T extends object>(ServiceClass: new () => T, opt
     (options.logger ?? defaultLogger).warn('TLS certificate and hostname checks are OFF (tls.rejectUnauthorized: false); use this for testing only');
   }
   const cache = options.eventCache;
+  let durable: { log: OutboxLog; events: LoggedEvent[] } | undefined;
+  if (cache && cache.persist !== undefined) {
+    if (typeof cache.persist !== 'string' || cache.persist === '') throw new MsbConfigurationError('Option eventCache.persist must be a directory or a .log file path');
+    try {
+      durable = OutboxLog.open(OutboxLog.pathFor(cache.persist, identity.uuid));
+    } catch (e) {
+      throw new MsbConfigurationError((e as Error).message);
+    }
+  }
   const app = new MsbApp<T>(model, identity, config, instance!, {
     validate: options.validate !== false,
     maxConcurrentCalls: positive('maxConcurrentCalls', options.maxConcurrentCalls, 64),
@@ -67,6 +78,9 @@ export async function bootstrap<T extends object>(ServiceClass: new () => T, opt
     logger: options.logger ?? defaultLogger,
     cacheEnabled: cache !== false,
     cacheSize: cache === false ? 0 : positive('eventCache.size', cache?.size, 1000),
+    cacheBytes: cache === false ? Number.MAX_SAFE_INTEGER : positive('eventCache.maxBytes', cache?.maxBytes, 64 * 1024 * 1024),
+    highWaterMark: positive('highWaterMark', options.highWaterMark, 1024 * 1024),
+    durable,
     signal: options.signal,
     connection: {
       url,

@@ -5,8 +5,16 @@ import type { Logger } from './logger';
 
 /** Event cache (outbox) settings. */
 export interface EventCacheOptions {
-  /** Most events held while offline or unacknowledged (default 1000); the oldest is dropped beyond it. */
+  /** Most events held while offline or unacknowledged (default 1000); the oldest queued one is dropped beyond it. */
   size?: number;
+  /** Most bytes of encoded events held (default 64 MiB); the oldest queued one is dropped beyond it. */
+  maxBytes?: number;
+  /**
+   * Durable outbox: a directory (the log is `<dir>/<uuid>.outbox.log`) or a `.log` file path.
+   * Every accepted event is on disk before `emit()` resolves, and events not acknowledged by
+   * the MSB are sent after a restart, even after the process was killed. Off by default.
+   */
+  persist?: string;
 }
 
 /** Options of `bootstrap`. Every field is optional. */
@@ -47,6 +55,12 @@ export interface BootstrapOptions<T extends object = object> extends IdentityOpt
   callTimeoutMs?: number;
   /** How long `close()` waits for queued events to be sent and acknowledged (default 5 000 ms). */
   closeTimeoutMs?: number;
+  /**
+   * Bytes handed to the socket but not yet written to the network above which sending pauses
+   * and `emit()` waits (default 1 MiB). Keeps memory bounded when the network is slower than
+   * the producer.
+   */
+  highWaterMark?: number;
   /** Largest message accepted from the MSB, in bytes (default 10 MiB). */
   maxMessageBytes?: number;
   /**
