@@ -1,0 +1,20 @@
+import { QUICK } from './common';
+
+/** Sizes and durations of every scenario; BENCH_QUICK=1 shrinks them for a ~30 s smoke run. */
+export const PLAN = QUICK
+  ? {
+      throughput: { warmupMs: 300, durationMs: 600, window: 2000, reps: 1 },
+      rtt: { warmup: 200, calls: 500, rounds: 1 },
+      idleSettleMs: 500,
+      cachedEvents: 10_000,
+      bigService: { events: 200, functions: 200, dtos: 50, depth: 5 },
+      brokerLoad: { services: 200, concurrency: 50, warmupMs: 300, durationMs: 700, window: 10 },
+    }
+  : {
+      throughput: { warmupMs: 700, durationMs: 1500, window: 2000, reps: 2 },
+      rtt: { warmup: 500, calls: 2000, rounds: 2 },
+      idleSettleMs: 1500,
+      cachedEvents: 10_000,
+      bigService: { events: 200, functions: 200, dtos: 50, depth: 5 },
+      brokerLoad: { services: 1000, concurrency: 50, warmupMs: 1000, durationMs: 3000, window: 10 },
+    };

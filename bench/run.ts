@@ -1,0 +1,218 @@
+import { join } from 'node:path';
+import { selfDescriptionOf } from '../lib';
+import { BenchService, LoadService } from './services';
+import { Child } from './rpc';
+import { MiB, QUICK, nowMs } from './common';
+import { PLAN } from './plan';
+import { machine, markdownTable, writeJson } from './report';
+import type { Row } from './report';
+import type { ThroughputResult, ThroughputSetup } from './scenarios/throughput';
+import type { RttResult } from './broker-process';
+
+/**
+ * `npm run bench`: a broker in its own process, each measured client in its own process, ours
+ * against a bare ws client in the same run. Prints a Markdown table and writes
+ * bench/results/latest.json.
+ */
+const RESULTS = join(__dirname, '..', '..', 'bench', 'results', 'latest.json');
+const children = new Set<Child>();
+
+function spawn(script: string, args: string[] = []): Child {
+  const c = new Child(join(__dirname, script), args, ['--expose-gc']);
+  children.add(c);
+  return c;
+}
+
+async function stop(c: Child): Promise<void> {
+  await c.call('close', {}, 15_000).catch(() => undefined);
+  await c.stop();
+  children.delete(c);
+}
+
+/** Runs `body` with a fresh worker for `scenario`, always closing it. */
+async function withWorker<T>(scenario: string, body: (w: Child) => Promise<T>): Promise<T> {
+  const w = spawn('worker.js', [scenario]);
+  try {
+    return await body(w);
+  } finally {
+    await stop(w);
+  }
+}
+
+function log(text: string): void {
+  process.stderr.write(`[bench] ${text}\n`);
+}
+
+const sdJson = JSON.stringify(selfDescriptionOf(BenchService));
+const loadTemplate = JSON.stringify(selfDescriptionOf(LoadService));
+const raw: Record<string, unknown> = {};
+
+type Variant = Omit<ThroughputSetup, 'selfDescriptionJson' | 'url'> & { inProcess?: boolean; label: string };
+
+async function throughput(url: string): Promise<Map<string, number[]>> {
+  const variants: Variant[] = [
+    { label: 'bare string', client: 'bare', kind: 'string', validate: true },
+    { label: 'ours string validate', client: 'ours', kind: 'string', validate: true },
+    { label: 'ours string novalidate', client: 'ours', kind: 'string', validate: false },
+    { label: 'bare dto', client: 'bare', kind: 'dto', validate: true },
+    { label: 'ours dto validate', client: 'ours', kind: 'dto', validate: true },
+    { label: 'ours dto novalidate', client: 'ours', kind: 'dto', validate: false },
+    { label: 'bare string inproc', client: 'bare', kind: 'string', validate: true, inProcess: true },
+    { label: 'ours string validate inproc', client: 'ours', kind: 'string', validate: true, inProcess: true },
+  ];
+  const samples = new Map<string, number[]>();
+  // The broker's own code must be warm before the first recorded run, or that run measures its JIT.
+  for (const client of ['bare', 'ours'] as const) {
+    await withWorker('throughput', async (w) => {
+      await w.call('setup', { client, kind: 'dto', validate: true, url, selfDescriptionJson: sdJson } satisfies ThroughputSetup);
+      return w.call<ThroughputResult>('measure', { ...PLAN.throughput, durationMs: 300 });
+    });
+  }
+  // Variants alternate within each repetition, so a slow phase of the machine hits all of them.
+  for (let rep = 0; rep < PLAN.throughput.reps; rep++) {
+    for (const v of variants) {
+      const r = await withWorker('throughput', async (w) => {
+        await w.call('setup', { client: v.client, kind: v.kind, validate: v.validate, url: v.inProcess ? undefined : url, selfDescriptionJson: sdJson } satisfies ThroughputSetup);
+        return w.call<ThroughputResult>('measure', PLAN.throughput);
+      });
+      samples.set(v.label, [...(samples.get(v.label) ?? []), r.eventsPerSec]);
+      log(`throughput ${v.label}: ${Math.round(r.eventsPerSec)} events/s`);
+    }
+  }
+  raw.throughput = Object.fromEntries(samples);
+  return samples;
+}
+
+async function roundTrip(broker: Child, url: string): Promise<{ ours: RttResult[]; bare: RttResult[] }> {
+  const out = { ours: [] as RttResult[], bare: [] as RttResult[] };
+  const ours = spawn('worker.js', ['round-trip']);
+  const bare = spawn('worker.js', ['round-trip']);
+  try {
+    const { uuid: oursUuid } = await ours.call<{ uuid: string }>('setup', { client: 'ours', url, selfDescriptionJson: sdJson });
+    // The bare client registers the same uuid, so ours must be gone first: run them in turn.
+    for (let round = 0; round < PLAN.rtt.rounds; round++) {
+      if (round > 0) await ours.call('setup', { client: 'ours', url, selfDescriptionJson: sdJson });
+      out.ours.push(await broker.call<RttResult>('rtt', { uuid: oursUuid, functionId: 'ECHO', parameters: { dataObject: 'hello' }, ...PLAN.rtt }, 120_000));
+      await ours.call('close');
+      const { uuid } = await bare.call<{ uuid: string }>('setup', { client: 'bare', url, selfDescriptionJson: sdJson });
+      out.bare.push(await broker.call<RttResult>('rtt', { uuid, functionId: 'ECHO', parameters: { dataObject: 'hello' }, ...PLAN.rtt }, 120_000));
+      await bare.call('close');
+      log(`round trip round ${round + 1}: ours p50 ${out.ours[round].p50Us.toFixed(0)} µs, bare p50 ${out.bare[round].p50Us.toFixed(0)} µs`);
+    }
+  } finally {
+    await stop(ours);
+    await stop(bare);
+  }
+  raw.roundTrip = out;
+  return out;
+}
+
+async function memory(url: string): Promise<{ ours: number; bare: number; cachePer10k: number; heapPer10k: number }> {
+  const ours = await withWorker('idle-ours', (w) => w.call<{ rss: number }>('measure', { url, settleMs: PLAN.idleSettleMs }));
+  const bare = await withWorker('idle-bare', (w) => w.call<{ rss: number }>('measure', { url, selfDescriptionJson: sdJson, settleMs: PLAN.idleSettleMs }));
+  const cache = await withWorker('cache', (w) => w.call<{ rssDelta: number; heapDelta: number }>('measure', { count: PLAN.cachedEvents, settleMs: 300 }));
+  raw.memory = { ours, bare, cache };
+  log(`idle RSS ours ${(ours.rss / MiB).toFixed(1)} MiB, bare ${(bare.rss / MiB).toFixed(1)} MiB; cache ${(cache.rssDelta / MiB).toFixed(2)} MiB RSS / ${(cache.heapDelta / MiB).toFixed(2)} MiB heap per ${PLAN.cachedEvents}`);
+  return { ours: ours.rss / MiB, bare: bare.rss / MiB, cachePer10k: (cache.rssDelta / MiB) * (10_000 / PLAN.cachedEvents), heapPer10k: (cache.heapDelta / MiB) * (10_000 / PLAN.cachedEvents) };
+}
+
+async function bootstrapTime(url: string): Promise<{ selfDescriptionMs: number; bootstrapMs: number }> {
+  const r = await withWorker('bootstrap-time', (w) => w.call<{ selfDescriptionMs: number; bootstrapMs: number }>('measure', { url, shape: PLAN.bigService }, 120_000));
+  raw.bootstrap = r;
+  log(`bootstrap: selfDescriptionOf ${r.selfDescriptionMs.toFixed(0)} ms, bootstrap to registered ${r.bootstrapMs.toFixed(0)} ms`);
+  return r;
+}
+
+async function brokerLoad(): Promise<{ services: number; rssMiB: number; perServiceKiB: number; connectMs: number; routedPerSec: number; eventsPerSec: number }> {
+  // A fresh broker: its memory then holds these services and nothing from earlier scenarios.
+  const broker = spawn('broker-process.js');
+  const loader = spawn('worker.js', ['broker-load']);
+  try {
+    const { url } = await broker.call<{ url: string }>('start');
+    const before = await broker.call<{ rss: number }>('rss');
+    const { connected, ms, uuids } = await loader.call<{ connected: number; ms: number; uuids: string[] }>('connect', { url, count: PLAN.brokerLoad.services, template: loadTemplate, concurrency: PLAN.brokerLoad.concurrency }, 120_000);
+    const after = await broker.call<{ rss: number }>('rss');
+    const held = await broker.call<{ registered: number; connected: number }>('services');
+    const half = Math.floor(uuids.length / 2);
+    const flows = uuids.slice(0, half).map((source, i) => ({ name: `load ${i}`, from: { service: source, event: 'ev' }, to: { service: uuids[half + i], function: 'fn' } }));
+    await broker.call('deployFlows', { flows });
+    const route = await loader.call<{ routedPerSec: number; eventsPerSec: number }>('route', PLAN.brokerLoad, 120_000);
+    const r = {
+      services: Math.min(connected, held.connected),
+      rssMiB: after.rss / MiB,
+      perServiceKiB: (after.rss - before.rss) / 1024 / Math.max(1, connected),
+      connectMs: ms,
+      routedPerSec: route.routedPerSec,
+      eventsPerSec: route.eventsPerSec,
+    };
+    raw.broker = { ...r, rssBeforeMiB: before.rss / MiB, held };
+    log(`broker: ${r.services} services, RSS ${r.rssMiB.toFixed(1)} MiB; ${Math.round(r.routedPerSec)} calls/s routed through ${flows.length} flows`);
+    return r;
+  } finally {
+    await stop(loader);
+    await stop(broker);
+  }
+}
+
+const max = (xs: number[] | undefined): number => Math.max(...(xs ?? [Number.NaN]));
+const min = (xs: number[]): number => Math.min(...xs);
+
+async function main(): Promise<void> {
+  const started = nowMs();
+  const m = machine(QUICK);
+  const broker = spawn('broker-process.js');
+  const rows: Row[] = [];
+  try {
+    const { url } = await broker.call<{ url: string }>('start');
+    const t = await throughput(url);
+    const ratioRow = (metric: string, oursKey: string, bareKey: string, target?: number, note?: string): Row => {
+      const ours = max(t.get(oursKey));
+      const bare = max(t.get(bareKey));
+      const ratio = ours / bare;
+      return { metric, unit: 'events/s', ours, bare, ratio, note, ...(target !== undefined ? { target: `ratio ≥ ${target}`, pass: ratio >= target } : {}) };
+    };
+    rows.push(ratioRow('publish string event, validation on', 'ours string validate', 'bare string', 0.75));
+    rows.push(ratioRow('publish string event, validation off', 'ours string novalidate', 'bare string'));
+    rows.push(ratioRow('publish DTO event, validation on', 'ours dto validate', 'bare dto', 0.5));
+    rows.push(ratioRow('publish DTO event, validation off', 'ours dto novalidate', 'bare dto'));
+    rows.push(ratioRow('publish string event, validation on', 'ours string validate inproc', 'bare string inproc', undefined, 'broker in the client process'));
+
+    const rtt = await roundTrip(broker, url);
+    const p50 = { ours: min(rtt.ours.map((r) => r.p50Us)), bare: min(rtt.bare.map((r) => r.p50Us)) };
+    const p99 = { ours: min(rtt.ours.map((r) => r.p99Us)), bare: min(rtt.bare.map((r) => r.p99Us)) };
+    rows.push({ metric: 'function call round trip p50', unit: 'µs', ...p50, ratio: p50.ours / p50.bare, target: 'ratio ≤ 1.3', pass: p50.ours / p50.bare <= 1.3 });
+    rows.push({ metric: 'function call round trip p99', unit: 'µs', ...p99, ratio: p99.ours / p99.bare });
+
+    const mem = await memory(url);
+    rows.push({ metric: 'idle RSS, one registered service', unit: 'MiB', ours: mem.ours, bare: mem.bare, ratio: mem.ours / mem.bare, target: 'ours ≤ 60 MiB', pass: mem.ours <= 60 });
+    rows.push({ metric: 'RSS per 10,000 cached DTO events', unit: 'MiB', ours: mem.cachePer10k, note: `${mem.heapPer10k.toFixed(1)} MiB of it JS heap` });
+
+    const boot = await bootstrapTime(url);
+    const shape = PLAN.bigService;
+    rows.push({ metric: `selfDescriptionOf, ${shape.events} events / ${shape.functions} functions / ${shape.dtos} DTOs`, unit: 'ms', ours: boot.selfDescriptionMs });
+    rows.push({ metric: 'bootstrap to registered, same shape', unit: 'ms', ours: boot.bootstrapMs });
+  } finally {
+    await stop(broker);
+  }
+  const load = await brokerLoad();
+  rows.push({ metric: 'broker: registered services held', unit: 'services', ours: load.services, note: `connected in ${(load.connectMs / 1000).toFixed(1)} s` });
+  rows.push({ metric: 'broker: RSS with those services', unit: 'MiB', ours: load.rssMiB, note: `${load.perServiceKiB.toFixed(0)} KiB per service` });
+  rows.push({ metric: `broker: calls routed through ${Math.floor(load.services / 2)} flows`, unit: 'calls/s', ours: load.routedPerSec, note: `${Math.round(load.eventsPerSec)} events/s acknowledged` });
+
+  const table = markdownTable(rows, m);
+  process.stdout.write(`\n${table}\n\n`);
+  const failed = rows.filter((r) => r.pass === false).length;
+  log(`finished in ${((nowMs() - started) / 1000).toFixed(0)} s; ${failed} target(s) missed; results in ${RESULTS}`);
+  writeJson(RESULTS, { machine: m, plan: PLAN, rows, raw });
+}
+
+async function cleanup(): Promise<void> {
+  await Promise.all([...children].map((c) => c.stop(1000)));
+}
+
+process.on('SIGINT', () => void cleanup().then(() => process.exit(130)));
+main().catch(async (e: unknown) => {
+  console.error(e);
+  await cleanup();
+  process.exitCode = 1;
+});
