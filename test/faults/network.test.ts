@@ -1,0 +1,64 @@
+import { expect } from 'chai';
+import { Fixture, recordEvents, until, waitFor } from '../client/helpers';
+import { TestDrill } from '../client/services';
+import { FaultProxy } from './proxy';
+
+describe('faults: the network', function () {
+  this.timeout(20_000);
+  const f = new Fixture();
+  afterEach(() => f.close());
+
+  it('detects a peer that stops answering without closing TCP within two heartbeat intervals, reconnects and delivers everything', async () => {
+    const broker = await f.broker({ keepAliveMs: 0, heartbeatMs: 0 });
+    const events = recordEvents(broker);
+    const proxy = await FaultProxy.start(broker.port);
+    f.defer(() => proxy.close());
+    const heartbeatMs = 200;
+    const app = await f.app(TestDrill, { url: `ws://127.0.0.1:${proxy.port}`, heartbeatMs });
+    await app.instance.int32.emit(1);
+    await until(() => events.length === 1, 'the first event');
+    proxy.freeze();
+    const frozenAt = Date.now();
+    await app.instance.int32.emit(2); // sent into the void: no acknowledgement will come
+    const [info] = await waitFor<[{ reason: string }]>(app, 'disconnected', () => true, 5000);
+    const detectedAfter = Date.now() - frozenAt;
+    expect(detectedAfter).to.be.at.most(2 * heartbeatMs + 300);
+    await waitFor(app, 'registered', () => true, 5000);
+    await app.instance.int32.emit(3);
+    await until(() => events.length === 3, 'all three events');
+    expect(events.map((e) => e.dataObject)).to.deep.equal([1, 2, 3]);
+    expect(f.logger.has('warn', /dead peer/)).to.equal(true);
+    expect(info).to.be.an('object');
+  });
+
+  it('applies backpressure: while the network does not drain, emit() waits and nothing piles up in memory', async () => {
+    const broker = await f.broker();
+    const events = recordEvents(broker);
+    const proxy = await FaultProxy.start(broker.port);
+    f.defer(() => proxy.close());
+    const highWaterMark = 64 * 1024;
+    const app = await f.app(TestDrill, { url: `ws://127.0.0.1:${proxy.port}`, highWaterMark, heartbeatMs: 0 });
+    proxy.pause();
+    const payload = 'x'.repeat(4096);
+    let emitted = 0;
+    let blocked: Promise<void> | undefined;
+    // Emit, each awaited, until one does not resolve at once: the socket buffers are full.
+    while (!blocked) {
+      let settled = false;
+      const p = app.instance.text.emit(`${emitted}:${payload}`).then(() => { settled = true; });
+      await new Promise((r) => setImmediate(r));
+      await new Promise((r) => setImmediate(r));
+      if (settled) emitted++;
+      else blocked = p;
+      if (emitted > 100_000) throw new Error('emit never waited');
+    }
+    const c = app.counters();
+    expect(c.queued).to.equal(1);
+    expect(emitted).to.be.greaterThan(0);
+    proxy.resume();
+    await blocked;
+    emitted++;
+    await until(() => events.length === emitted, `all ${emitted} events`, 10_000);
+    expect(events.map((e) => Number(String(e.dataObject).split(':')[0]))).to.deep.equal([...Array(emitted).keys()]);
+  });
+});
