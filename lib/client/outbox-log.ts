@@ -146,15 +146,19 @@ export class OutboxLog {
     void this.enqueue(`{"x":${seq}}\n`, false).catch(() => undefined);
   }
 
-  /**
-   * Rewrites the log with only the given (unfinished) events when finished records dominate it.
-   * Called by the outbox when nothing is being written.
-   */
-  compactIfWorthIt(liveEvents: () => LoggedEvent[]): void {
-    if (this.closed || this.syncing || this.pending.length > 0) return;
+  /** Where the log asks for the unfinished events when it compacts itself. */
+  setLiveEvents(provider: () => LoggedEvent[]): void {
+    this.liveEvents = provider;
+  }
+
+  private liveEvents?: () => LoggedEvent[];
+
+  /** Rewrites the log with only the unfinished events, when finished records dominate it. */
+  private compactIfWorthIt(): void {
+    if (!this.liveEvents || this.closed || this.syncing || this.pending.length > 0) return;
     if (this.finishedSinceCompaction < 10_000 || this.finishedSinceCompaction < 2 * this.live) return;
     closeSync(this.fd);
-    const events = liveEvents();
+    const events = this.liveEvents();
     OutboxLog.rewrite(this.path, events);
     this.fd = openSync(this.path, 'a');
     this.bytes = statSync(this.path).size;
@@ -208,6 +212,7 @@ export class OutboxLog {
         this.idleWaiters = [];
         for (const w of idle) w();
       } else if (this.pending.length > 0) this.flush();
+      else this.compactIfWorthIt();
     };
     const writeAll = (offset: number) => {
       write(fd, buffer, offset, buffer.length - offset, null, (err, written) => {

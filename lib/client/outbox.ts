@@ -62,6 +62,7 @@ export class Outbox {
       this.nextSeq = Math.max(this.nextSeq, e.seq + 1);
     }
     this.counts.restored = restored.length;
+    log?.setLiveEvents(() => [...this.inFlight.toArray(), ...this.queue.toArray()]);
   }
 
   get queued(): number {
@@ -166,9 +167,6 @@ export class Outbox {
 
   private finished(event: OutgoingEvent): void {
     this.heldBytes -= event.message.length;
-    if (this.log) {
-      this.log.finish(event.seq);
-      if (this.queue.length === 0 && this.inFlight.length === 0) this.log.compactIfWorthIt(() => []);
-    }
+    this.log?.finish(event.seq);
   }
 }

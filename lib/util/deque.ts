@@ -41,6 +41,13 @@ export class Deque<T> {
     return this.count === 0 ? undefined : this.items[this.head];
   }
 
+  /** Every item, oldest first, without removing them. */
+  toArray(): T[] {
+    const out = new Array<T>(this.count);
+    for (let i = 0; i < this.count; i++) out[i] = this.items[(this.head + i) % this.items.length] as T;
+    return out;
+  }
+
   /** Removes and returns every item, oldest first. */
   drain(): T[] {
     const out: T[] = [];
