@@ -4,6 +4,7 @@ import { randomInt } from 'node:crypto';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import { ProtocolError, excerptOf } from '../protocol/errors';
+import { DEFAULT_MAX_JSON_DEPTH, jsonDepthExceeds } from '../protocol/json';
 import {
   ConfigurationMessage,
   EventMessage,
@@ -186,7 +187,9 @@ export class Broker extends EventEmitter<BrokerEvents> {
    */
   setConfig(uuid: string, params: Record<string, unknown>): Promise<boolean> {
     const config: ConfigurationMessage = { uuid, params };
-    return this.deliver(uuid, encodeConfiguration(config), 'configuration change').then(() => {
+    const message = encodable(() => encodeConfiguration(config), 'configuration change', uuid);
+    if (message instanceof DeliveryError) return Promise.reject(message);
+    return this.deliver(uuid, message, 'configuration change').then(() => {
       this.logger.info(`configuration → ${uuid}: ${excerptOf(JSON.stringify(params))}`);
       this.safeEmit('config', { uuid, config });
       return true;
@@ -431,9 +434,18 @@ export class Broker extends EventEmitter<BrokerEvents> {
     this.reply(c, Status.IO_PUBLISHED);
     this.logger.info(`event ${e.eventId} from ${e.uuid}${e.correlationId !== undefined ? ` (correlation ${e.correlationId})` : ''}`);
     this.safeEmit('event', { uuid: e.uuid, event: e, connectionId: c.id });
-    this.route(e, service);
+    try {
+      this.route(e, service);
+    } catch (err) {
+      // already answered IO_PUBLISHED: a failure now must not become a second answer
+      this.logger.error(`routing event ${e.eventId} from ${e.uuid} failed: ${(err as Error)?.stack ?? String(err)}`);
+    }
   }
 
+  /**
+   * Runs the flows an accepted event matches. Nothing here may throw: the publisher has already
+   * had its IO_PUBLISHED, and a second answer would be taken for the next event's.
+   */
   private route(e: EventMessage, source: ServiceRecord): void {
     for (const { flow, route } of this.flowStore.matching(e.uuid, source.name, e.eventId)) {
       const target = this.registry.resolve(route.target);
@@ -442,7 +454,7 @@ export class Broker extends EventEmitter<BrokerEvents> {
       try {
         parameters = buildParameters(e, route.mappings);
       } catch (err) {
-        this.undeliverable(flow, targetUuid, route.functionId, e.correlationId, `mapping failed: ${(err as Error).message}`);
+        this.undeliverable(flow, targetUuid, route.functionId, e.correlationId, `mapping failed: ${(err as Error)?.message ?? String(err)}`);
         continue;
       }
       const call: FunctionCallMessage = {
@@ -477,12 +489,14 @@ export class Broker extends EventEmitter<BrokerEvents> {
   }
 
   private deliverCall(call: FunctionCallMessage, flowId?: string | number): Promise<boolean> {
+    const message = encodable(() => encodeCall(call), `function call ${call.functionId}`, call.uuid);
+    if (message instanceof DeliveryError) return Promise.reject(message);
     const s = this.registry.get(call.uuid);
     if (s && Array.isArray(s.selfDescription.functions)) {
       const declared = s.selfDescription.functions.some((f) => (f as { functionId?: unknown })?.functionId === call.functionId);
       if (!declared) this.logger.warn(`call ${call.functionId} → ${call.uuid}: the service declared no such function (sent anyway)`);
     }
-    return this.deliver(call.uuid, encodeCall(call), `function call ${call.functionId}`).then(() => {
+    return this.deliver(call.uuid, message, `function call ${call.functionId}`).then(() => {
       this.logger.info(
         `call ${call.functionId} → ${call.uuid}${flowId !== undefined ? ` (flow ${flowId})` : ''}${call.correlationId !== undefined ? ` (correlation ${call.correlationId})` : ''}`,
       );
@@ -504,6 +518,24 @@ export class Broker extends EventEmitter<BrokerEvents> {
     this.logger.info(`flow ${id} deployed`);
     return true;
   }
+}
+
+/**
+ * Encodes a server message, or says why it cannot be sent: parameters that are no JSON (a
+ * cycle, a BigInt) or nest deeper than the receiving client's parser accepts (a flow mapping
+ * can add levels to an event's payload). As a value, so callers reject instead of throwing.
+ */
+function encodable(encode: () => string, what: string, uuid: string): string | DeliveryError {
+  let message: string;
+  try {
+    message = encode();
+  } catch (e) {
+    return new DeliveryError('BAD_MESSAGE', `cannot send ${what} to ${uuid}: it cannot be encoded as JSON: ${(e as Error)?.message ?? String(e)}`);
+  }
+  if (jsonDepthExceeds(message, DEFAULT_MAX_JSON_DEPTH)) {
+    return new DeliveryError('BAD_MESSAGE', `cannot send ${what} to ${uuid}: it nests more than ${DEFAULT_MAX_JSON_DEPTH} levels deep, more than an MSB client parses`);
+  }
+  return message;
 }
 
 /**

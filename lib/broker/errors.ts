@@ -1,5 +1,8 @@
-/** Why the broker could not deliver a call or configuration change. */
-export type DeliveryFailure = 'UNKNOWN_SERVICE' | 'OFFLINE' | 'SEND_FAILED';
+/**
+ * Why the broker could not deliver a call or configuration change. `BAD_MESSAGE`: the message
+ * could not be encoded (no JSON, or nested deeper than a client's parser accepts).
+ */
+export type DeliveryFailure = 'UNKNOWN_SERVICE' | 'OFFLINE' | 'SEND_FAILED' | 'BAD_MESSAGE';
 
 /** Raised (as a rejection) by `callFunction`/`setConfig` when nothing reached the service. */
 export class DeliveryError extends Error {

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { DEFAULT_MAX_JSON_DEPTH, jsonDepthExceeds } from '../protocol/json';
 
 /** An HTTP failure with its status code; the message becomes the JSON `error`. */
 export class HttpError extends Error {
@@ -42,14 +43,24 @@ export function readBody(req: IncomingMessage, limit: number): Promise<string> {
   });
 }
 
-/** Parses a JSON body; an empty body is `undefined`. @throws {HttpError} 400 */
+/**
+ * Parses a JSON body; an empty body is `undefined`. Nesting is bounded as on the websocket:
+ * what arrives here is sent on in `C`/`K` messages or listed again, and would fail there.
+ *
+ * @throws {HttpError} 400 for bad JSON or JSON nested more than 1000 levels deep
+ */
 export function parseJsonBody(text: string): unknown {
   if (text.trim() === '') return undefined;
+  let value: unknown;
   try {
-    return JSON.parse(text);
+    value = JSON.parse(text);
   } catch (e) {
     throw new HttpError(400, `the request body is not valid JSON: ${(e as Error).message}`);
   }
+  if (jsonDepthExceeds(text, DEFAULT_MAX_JSON_DEPTH)) {
+    throw new HttpError(400, `the request body is nested more than ${DEFAULT_MAX_JSON_DEPTH} levels deep`);
+  }
+  return value;
 }
 
 export function sendJson(res: ServerResponse, status: number, body: unknown): void {

@@ -60,7 +60,10 @@ function serviceView(s: ServiceRecord): Record<string, unknown> {
 }
 
 function deliveryStatus(e: unknown): [number, unknown] {
-  if (e instanceof DeliveryError) return [e.code === 'UNKNOWN_SERVICE' ? 404 : 409, { error: e.message, code: e.code }];
+  if (e instanceof DeliveryError) {
+    const status = e.code === 'UNKNOWN_SERVICE' ? 404 : e.code === 'BAD_MESSAGE' ? 400 : 409;
+    return [status, { error: e.message, code: e.code }];
+  }
   throw e;
 }
 

@@ -3,15 +3,16 @@ import { expect } from 'chai';
 
 /**
  * Budget shared by every fuzzer. `npm test` runs each property with a small fixed budget and a
- * fixed seed, so a failure there is reproducible; `npm run fuzz` raises FUZZ_RUNS. A failing
- * long run prints its seed and path; replay it with FUZZ_SEED (and fast-check's `path`).
+ * fixed seed, so a failure there is reproducible; `npm run fuzz` sets FUZZ_RUNS, scaled by
+ * `longScale` for properties whose runs are slow (sockets). A failing run prints its seed and
+ * path; replay it with FUZZ_SEED.
  */
-export function fuzzParams<T>(defaultRuns: number, scale = 1): fc.Parameters<T> {
-  const runs = process.env.FUZZ_RUNS ? Number(process.env.FUZZ_RUNS) : defaultRuns;
+export function fuzzParams<T>(defaultRuns: number, longScale = 1): fc.Parameters<T> {
+  const runs = process.env.FUZZ_RUNS ? Number(process.env.FUZZ_RUNS) * longScale : defaultRuns;
   const seed = process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : 0x5eed_2026;
-  if (!Number.isInteger(runs) || runs < 1) throw new Error(`FUZZ_RUNS must be a positive integer, got ${process.env.FUZZ_RUNS}`);
+  if (!Number.isFinite(runs) || runs <= 0) throw new Error(`FUZZ_RUNS must be a positive integer, got ${process.env.FUZZ_RUNS}`);
   if (!Number.isInteger(seed)) throw new Error(`FUZZ_SEED must be an integer, got ${process.env.FUZZ_SEED}`);
-  return { seed, numRuns: Math.max(1, Math.round(runs * scale)), endOnFailure: true, reporter: shortReport };
+  return { seed, numRuns: Math.max(1, Math.round(runs)), reporter: shortReport };
 }
 
 /**

@@ -119,14 +119,14 @@ const validConfig: fc.Arbitrary<ConfigurationMessage> = fc.record({ uuid: hostil
 
 describe('fuzz: frame and message codec', function () {
   this.timeout(fuzzTimeout(20_000, 2));
-  const before = snapshotPrototypes();
-  afterEach(() => expectNoPollution(before));
+  const protos = snapshotPrototypes();
+  afterEach(() => expectNoPollution(protos));
 
   it('arbitrary strings: every decoder returns or throws a ProtocolError', () => {
     fc.assert(
       fc.property(fc.oneof(hostileString(64), fc.string({ unit: 'binary', maxLength: 64 })), (s) => {
         decodeEverything(s);
-        expectNoPollution(before);
+        expectNoPollution(protos);
       }),
       fuzzParams(400),
     );
@@ -138,7 +138,7 @@ describe('fuzz: frame and message codec', function () {
         decodeEverything(t);
         reencodeClient(t);
         reencodeServer(t);
-        expectNoPollution(before);
+        expectNoPollution(protos);
       }),
       fuzzParams(400),
     );
@@ -148,7 +148,7 @@ describe('fuzz: frame and message codec', function () {
     fc.assert(
       fc.property(frameText, (t) => {
         decodeEverything(t);
-        expectNoPollution(before);
+        expectNoPollution(protos);
       }),
       fuzzParams(300),
     );
@@ -214,7 +214,7 @@ describe('fuzz: frame and message codec', function () {
         expect(parseClientMessage(encodeRegistration(sd))).to.deep.equal({ type: 'register', body: JSON.parse(JSON.stringify(sd)) });
         expect(parseServerMessage(encodeCall(c))).to.deep.equal({ type: 'call', call: JSON.parse(JSON.stringify(c)) });
         expect(parseServerMessage(encodeConfiguration(k))).to.deep.equal({ type: 'config', config: JSON.parse(JSON.stringify(k)) });
-        expectNoPollution(before);
+        expectNoPollution(protos);
       }),
       fuzzParams(300),
     );
@@ -273,7 +273,7 @@ describe('fuzz: frame and message codec', function () {
             for (const k of Object.keys(v)) stack.push((v as Record<string, unknown>)[k]);
           }
         }
-        expectNoPollution(before);
+        expectNoPollution(protos);
       }),
       fuzzParams(50),
     );
