@@ -22,7 +22,8 @@ export class Running {
   constructor(readonly child: ChildProcess) {
     child.stdout?.setEncoding('utf8').on('data', (d: string) => { this.stdout += d; });
     child.stderr?.setEncoding('utf8').on('data', (d: string) => { this.stderr += d; });
-    this.exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+    // 'close' (not 'exit'): it comes after the output pipes are drained, so stdout is complete.
+    this.exited = new Promise((resolve) => child.once('close', (code, signal) => resolve({ code, signal })));
   }
 
   /** Resolves with the first match of `pattern` in stdout; rejects on timeout or exit. */
