@@ -152,6 +152,8 @@ type Breaking = { kind: 'binary'; bytes: Uint8Array } | { kind: 'badUtf8'; bytes
 
 /** Self-descriptions: valid ones with one hostile field, or anything object-shaped. */
 const hostileRegistration = fc.oneof(
+  // well-formed, so that later hostile events of this peer can be accepted too
+  fc.tuple(fc.constantFrom('fuzz-hostile-1', 'fuzz-hostile-2'), hostileString()).map(([uuid, name]) => encodeRegistration(smartObject(uuid, { name }))),
   fc
     .tuple(fc.constantFrom('uuid', 'name', '@class', 'events', 'functions', 'configuration', 'services', 'token', ...PROTO_KEYS), hostileJsonText, fc.constantFrom(GOOD, SINK, 'fuzz-hostile-1', 'fuzz-hostile-2'))
     .map(([field, v, uuid]) => {
@@ -244,7 +246,22 @@ const breakingAction: fc.Arbitrary<Breaking> = fc.oneof(
 
 const runArb = fc.record({
   sockJs: fc.boolean(),
-  actions: fc.array(hostileAction, { minLength: 1, maxLength: 8 }),
+  actions: fc
+    .array(
+      fc.oneof(
+        { weight: 6, arbitrary: hostileAction.map((a) => [a]) },
+        // register, then publish hostile payloads that the broker must accept and route
+        {
+          weight: 1,
+          arbitrary: fc.tuple(hostileJsonValue, hostileString()).map(([dataObject, correlationId]): Action[] => [
+            { kind: 'message', text: encodeRegistration(smartObject('fuzz-hostile-2')) },
+            { kind: 'message', text: encodeEvent({ uuid: 'fuzz-hostile-2', eventId: 'EV1', priority: 1, postDate: 'x', dataObject, correlationId }) },
+          ]),
+        },
+      ),
+      { minLength: 1, maxLength: 6 },
+    )
+    .map((groups) => groups.flat()),
   breaking: fc.option(breakingAction, { nil: undefined, freq: 4 }),
   goodEvents: fc.array(hostileJsonValue, { minLength: 1, maxLength: 3 }),
 });
@@ -287,8 +304,47 @@ describe('fuzz: broker under hostile clients', function () {
     await broker?.close();
   });
 
+  it('regressions the fuzzer found: too-deep JSON is refused where it enters, and never answered twice', async () => {
+    const deep = (n: number): string => '['.repeat(n) + ']'.repeat(n);
+    // REST bodies used to be forwarded as C/K messages that the service could not parse
+    const k = await rest(broker, 'POST', `/service/${SINK}/configuration`, `{"params":{"p":${deep(1500)}}}`);
+    expect(k.status).to.equal(400);
+    expect((k.json as { error: string }).error).to.match(/nested more than 1000 levels/);
+    const c = await rest(broker, 'POST', `/service/${SINK}/call`, `{"functionId":"fn","parameters":{"p":${deep(1500)}}}`);
+    expect(c.status).to.equal(400);
+    // programmatic calls reject (they used to throw a RangeError synchronously)
+    let nested: unknown = 1;
+    for (let i = 0; i < 6000; i++) nested = [nested];
+    const refused = await broker.callFunction(SINK, 'fn', { p: nested }).then(() => undefined, (e: Error & { code?: string }) => e);
+    expect(refused?.code).to.equal('BAD_MESSAGE');
+    // a flow target pointer that nests the parameters too deep: undeliverable, and the
+    // publisher still gets exactly one IO_PUBLISHED (it used to get a second, NIO, answer)
+    const ids: Array<string | number> = [];
+    for (const n of [1500, 6000]) {
+      ids.push(broker.deployFlow({ from: { service: GOOD, event: 'EV1' }, to: { service: SINK, function: 'fn' }, map: { ['/a'.repeat(n)]: '/uuid' } }));
+    }
+    const reasons: string[] = [];
+    const onUndeliverable = (u: { reason: string }): void => void reasons.push(u.reason);
+    broker.on('undeliverable', onUndeliverable);
+    const answersBefore = good.answers.length;
+    good.send(encodeEvent({ uuid: GOOD, eventId: 'EV1', priority: 0, postDate: 'now', dataObject: 'x' }));
+    good.send(encodeEvent({ uuid: GOOD, eventId: 'NOPAY', priority: 0, postDate: 'now' }));
+    await good.until(() => good.answers.length >= answersBefore + 2, 'two answers');
+    broker.off('undeliverable', onUndeliverable);
+    for (const id of ids) broker.removeFlow(id);
+    expect(good.answers.slice(answersBefore)).to.deep.equal(['IO_PUBLISHED', 'IO_PUBLISHED']);
+    expect(reasons).to.have.length(2);
+    expect(reasons[0]).to.match(/nests more than 1000 levels deep/);
+    expect(reasons[1]).to.match(/nests more than 1000 levels deep|cannot be encoded as JSON/);
+    expect(sink.others.splice(0)).to.deep.equal([]);
+  });
+
   it('hostile frames, messages, flows and REST calls: no crash, each refusal explained, the good client unaffected', async () => {
-    let goodSent = 0;
+    let goodSent = good.answers.length - 1; // answers so far: IO_REGISTERED, then one per event
+    // what the runs reached, so that a generator that stopped producing a case is noticed
+    const reached = { registered: 0, published: 0, refused: 0, closed: 0, flowsStored: 0, flowsRefused: 0, routed: 0, undeliverable: 0 };
+    let undeliverable = 0;
+    broker.on('undeliverable', () => undeliverable++);
     await fc.assert(
       fc.asyncProperty(runArb, async ({ sockJs, actions, breaking, goodEvents }) => {
         const flowsBefore = new Set(broker.flows().map((f) => String(f.id)));
@@ -329,6 +385,8 @@ describe('fuzz: broker under hostile clients', function () {
               const r = await rest(broker, 'POST', '/integrationFlow/create/deploy', a.body);
               expect(r.status, `flow ${a.body.slice(0, 300)} → ${r.text.slice(0, 300)}`).to.be.oneOf([201, 400, 413]);
               if (r.status !== 201) expectErrorBody(r);
+              if (r.status === 201) reached.flowsStored++;
+              else reached.flowsRefused++;
             } else if (a.kind === 'call' || a.kind === 'config') {
               const path = a.kind === 'call' ? `/service/${SINK}/call` : `/service/${SINK}/configuration`;
               const r = await rest(broker, 'POST', path, a.body);
@@ -378,6 +436,10 @@ describe('fuzz: broker under hostile clients', function () {
           expect(mine.length, JSON.stringify(mine.map((r) => r.reason.slice(0, 100)))).to.equal(nio);
           for (const r of mine) expect(r.reason.length, r.reason).to.be.greaterThan(10);
           expect(peer.undecodable).to.deep.equal([]);
+          reached.registered += peer.answers.filter((a) => a === 'IO_REGISTERED').length - (breaker === undefined ? 1 : 0);
+          reached.published += peer.answers.filter((a) => a === 'IO_PUBLISHED').length;
+          reached.refused += nio;
+          if (peer.closeInfo) reached.closed++;
 
           // the good client: one IO_PUBLISHED per event, nothing else
           // EV1 again, so that the flows stored by this run route it to the sink
@@ -395,6 +457,7 @@ describe('fuzz: broker under hostile clients', function () {
           sink.send(encodeRegistration(smartObject(SINK)));
           await sink.until(() => sink.answers.length > sinkAnswers, 'the sink to re-register');
           expect(sink.answers.slice(sinkAnswers)).to.deep.equal(['IO_REGISTERED']);
+          reached.routed += sink.others.length;
           for (const m of sink.others.splice(0)) {
             const parsed = parseServerMessage(m);
             expect(parsed.type, m.slice(0, 200)).to.be.oneOf(['call', 'config']);
@@ -413,5 +476,7 @@ describe('fuzz: broker under hostile clients', function () {
       }),
       fuzzParams(60, 0.25),
     );
+    reached.undeliverable = undeliverable;
+    for (const [what, n] of Object.entries(reached)) expect(n, `runs that reached "${what}"`).to.be.greaterThan(0);
   });
 });

@@ -206,11 +206,14 @@ describe('fuzz: function calls and configuration messages into a bootstrapped se
 
   it('random C and K messages: the app stays registered, refuses bad input clearly, answers good calls', async () => {
     let seq = 0;
+    // what the runs reached, so that a generator that stopped producing a case is noticed
+    const reached = { answered: 0, refused: 0, protocolErrors: 0, configErrors: 0, configApplied: 0 };
     await fc.assert(
       fc.asyncProperty(fc.array(fc.tuple(injection, hostileString(12)), { minLength: 1, maxLength: 6 }), async (batch) => {
         const errorsBefore = errors.length;
         const eventsBefore = events.length;
         const callsBefore = app.instance.calls.length;
+        const configChangesBefore = app.instance.configChanges.length;
         const tracked: Array<{ corr: string; functionId: string; label: Label }> = [];
         const configKeys = new Set<string>();
         let protocolErrors = 0;
@@ -284,6 +287,11 @@ describe('fuzz: function calls and configuration messages into a bootstrapped se
           expect(e, e.message).to.satisfy((x: unknown) => x instanceof MsbFunctionError || x instanceof MsbValidationError);
         }
         expect(newErrors().filter((e) => e instanceof MsbProtocolError).length, 'one MsbProtocolError per unparsable message').to.equal(protocolErrors);
+        reached.answered += tracked.filter((t) => newEvents().some((e) => e.correlationId === t.corr)).length;
+        reached.refused += newErrors().filter((e) => e instanceof MsbFunctionError || e instanceof MsbValidationError).length;
+        reached.protocolErrors += protocolErrors;
+        reached.configErrors += newErrors().filter((e) => e instanceof MsbConfigError).length;
+        reached.configApplied += app.instance.configChanges.length - configChangesBefore;
 
         // the methods only ever saw valid payloads
         for (const c of app.instance.calls.slice(callsBefore)) expectValidArgs(c);
@@ -301,5 +309,6 @@ describe('fuzz: function calls and configuration messages into a bootstrapped se
       }),
       fuzzParams(40, 0.1),
     );
+    for (const [what, n] of Object.entries(reached)) expect(n, `runs that reached "${what}"`).to.be.greaterThan(0);
   });
 });
