@@ -307,7 +307,7 @@ describe('fuzz: function calls and configuration messages into a bootstrapped se
         expect(crashes, String(crashes[0])).to.deep.equal([]);
         expectNoPollution(protos);
       }),
-      fuzzParams(40, 0.1),
+      fuzzParams(40, 0.5),
     );
     for (const [what, n] of Object.entries(reached)) expect(n, `runs that reached "${what}"`).to.be.greaterThan(0);
   });
