@@ -312,3 +312,47 @@ describe('fuzz: function calls and configuration messages into a bootstrapped se
     for (const [what, n] of Object.entries(reached)) expect(n, `runs that reached "${what}"`).to.be.greaterThan(0);
   });
 });
+
+describe('fuzz findings in lib/client (not ours to fix; see the report)', function () {
+  this.timeout(20_000);
+  const f = new Fixture();
+  afterEach(() => f.close());
+
+  // SKIPPED: a known client bug. A response event larger than the broker accepts (a 1.2 MB echo;
+  // the broker's limit is 1 MB) makes the broker close the socket (1009); the app reconnects,
+  // re-registers and resends the same in-flight event, forever (about 30 reconnects a second),
+  // reports no error, and every later event waits behind it. Unskip once the client refuses
+  // events that exceed a maximum message size (or drops the head event after a 1009 close).
+  it.skip('a response too big for the broker is refused with an error, not resent forever', async () => {
+    const broker = await f.broker();
+    const app = await f.app(TestDrill, { url: broker.url });
+    const errors: MsbError[] = [];
+    let disconnects = 0;
+    const done = new Promise<void>((resolve) => {
+      app.on('error', (e) => {
+        errors.push(e);
+        resolve();
+      });
+      app.on('disconnected', () => {
+        if (++disconnects >= 3) resolve();
+      });
+    });
+    await broker.callFunction(DRILL_UUID, 'ECHO', { dataObject: 'x'.repeat(1_200_000) }, 'too-big');
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([done, new Promise((resolve) => (timer = setTimeout(resolve, 5000)))]);
+    clearTimeout(timer);
+    expect(disconnects, 'reconnects caused by one oversized event').to.be.at.most(1);
+    expect(errors.map((e) => e.message).join('\n')).to.match(/too-big/);
+    const events = recordEvents(broker);
+    await broker.callFunction(DRILL_UUID, 'ECHO', { dataObject: 'small' }, 'after');
+    await new Promise<void>((resolve, reject) => {
+      const t = setTimeout(() => reject(new Error('the next echo never arrived')), 5000);
+      broker.on('event', () => {
+        if (events.some((e) => e.correlationId === 'after')) {
+          clearTimeout(t);
+          resolve();
+        }
+      });
+    });
+  });
+});
