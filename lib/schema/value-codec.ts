@@ -1,6 +1,7 @@
 import { plainToInstance } from 'class-transformer';
-import { validateSync } from 'class-validator';
-import type { ValidationError } from 'class-validator';
+import * as classValidator from 'class-validator';
+import { getMetadataStorage, validateSync } from 'class-validator';
+import type { ValidationArguments, ValidationError } from 'class-validator';
 import type { ValidateFunction } from 'ajv';
 import { DataType } from './data-type';
 import { createAjv } from './ajv';
@@ -141,8 +142,242 @@ function buffersToBase64(value: unknown): unknown {
   return value;
 }
 
+
+// ---- DTO fast path ------------------------------------------------------------------------
+//
+// `plainToInstance` + `validateSync` cost tens of microseconds per event: class-transformer
+// copies the whole value, and class-validator looks up, filters and groups the class's
+// metadata and allocates a ValidationError per field on every call. For a DTO whose rules are
+// all of a known kind, the same rules are compiled once into a predicate over the plain value
+// that calls the very same class-validator constraint functions. It only ever answers "valid
+// for certain"; on false, and for any class or value it is not sure about, the class-validator
+// path runs as before, so what is accepted and every rejection message stay exactly the same.
+
+type Check = (value: unknown) => boolean;
+
+interface ValidatorMetadata {
+  type: string;
+  name?: string;
+  propertyName: string;
+  constraints?: unknown[];
+  each?: boolean;
+  constraintCls?: Function;
+  validateIf?: unknown;
+}
+
+interface ConstraintMetadata {
+  name?: string;
+  async?: boolean;
+  instance: { validate(value: unknown, args: ValidationArguments): unknown };
+}
+
+interface ValidatorStorage {
+  getTargetValidationMetadatas(target: Function, schema: string | undefined, always: boolean, strictGroups: boolean, groups?: string[]): ValidatorMetadata[];
+  getTargetValidatorConstraints(target: Function): ConstraintMetadata[];
+}
+
+interface TransformerStorage {
+  findTypeMetadata(target: Function, property: string): { typeFunction?: (options?: unknown) => unknown; reflectedType?: unknown; options?: { discriminator?: unknown } } | undefined;
+  _transformMetadatas: Map<Function, Map<string, unknown[]>>;
+  _exposeMetadatas: Map<Function, Map<string | undefined, unknown>>;
+  _excludeMetadatas: Map<Function, Map<string | undefined, unknown>>;
+}
+
+// The same store class-metadata.ts reads: the cjs build is what class-transformer's main entry uses.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const transformerStorage = require('class-transformer/cjs/storage').defaultMetadataStorage as TransformerStorage;
+
+/**
+ * class-validator's own decorators, by the names it exports (`isString`, `min` …). Their
+ * constraint functions read only the value and the decorator's arguments, so calling them
+ * with the plain object in place of the instance gives the same answer. A user-defined
+ * constraint may look at the whole instance, so it keeps the DTO on the class-validator path.
+ */
+const BUILT_IN = new Set(Object.values(classValidator).filter((v): v is string => typeof v === 'string'));
+// On a field with @Type the constraint sees the class instance that class-transformer made,
+// not the plain value: only these answer the same for both.
+const SAME_FOR_INSTANCE = new Set(['isDefined', 'isArray', 'arrayNotEmpty', 'arrayMinSize', 'arrayMaxSize', 'isNotEmpty', 'isObject']);
+// Values that @Type converts (String(x), new Date(x) …) rather than instantiating as a DTO.
+const CONVERTED_TYPES = new Set<unknown>([String, Number, Boolean, Date, Buffer, Map, Set, Array, Object, Promise, Function, Symbol, BigInt]);
+
+const enumerable = Object.prototype.propertyIsEnumerable;
+const MAX_DEPTH = 64;
+
+/**
+ * True when a value is plain JSON-like data all the way down (primitives, plain objects,
+ * dense plain arrays), so that class-transformer's copy of it is equal to it for every
+ * validator. Anything else sends the value to the class-validator path.
+ */
+function jsonLike(v: unknown, depth: number): boolean {
+  if (v === null || typeof v !== 'object') return typeof v !== 'function' && typeof v !== 'symbol' && typeof v !== 'bigint';
+  if (depth > MAX_DEPTH) return false;
+  if (Array.isArray(v)) {
+    if (Object.getPrototypeOf(v) !== Array.prototype) return false;
+    for (let i = 0; i < v.length; i++) if (!(i in v) || !jsonLike(v[i], depth + 1)) return false;
+    return true;
+  }
+  if (Object.getPrototypeOf(v) !== Object.prototype) return false;
+  // class-transformer skips these keys when it copies, so the copy would differ.
+  if (Object.prototype.hasOwnProperty.call(v, '__proto__') || Object.prototype.hasOwnProperty.call(v, 'constructor')) return false;
+  for (const k in v) if (!jsonLike((v as Record<string, unknown>)[k], depth + 1)) return false;
+  return true;
+}
+
+interface FieldPlan {
+  name: string;
+  optional: boolean;
+  nested: boolean;
+  /** The DTO class of `@Type(() => X)`, when there is one. */
+  typed?: { check: Check };
+  constraints: Array<{ validate: (value: unknown, args: ValidationArguments) => unknown; each: boolean; args: ValidationArguments }>;
+}
+
+const fastChecks = new WeakMap<Function, Check | null>();
+
+/** Whether class-transformer does anything to a plain value of `cls` beyond copying it (and @Type). */
+function transformerIsPlain(cls: Function): boolean {
+  for (let c: Function | null = cls; c && c !== Function.prototype && c !== Object; c = Object.getPrototypeOf(c)) {
+    if (transformerStorage._transformMetadatas.get(c)?.size) return false;
+    if (transformerStorage._exposeMetadatas.get(c)?.size) return false;
+    if (transformerStorage._excludeMetadatas.get(c)?.size) return false;
+  }
+  return true;
+}
+
+/**
+ * The fast predicate of a DTO class (and of every DTO it nests), or undefined when some rule
+ * or some trait of the class is not one it can reproduce exactly. Decided once per class.
+ */
+function fastCheckOf(cls: Function): Check | undefined {
+  const known = fastChecks.get(cls);
+  if (known !== undefined) return known ?? undefined;
+  // Recursive DTOs (a tree node holding nodes) refer to the check before it is built; if the
+  // class turns out unsupported, "false" sends such values to class-validator.
+  const ref: { check?: Check } = {};
+  fastChecks.set(cls, (v) => (ref.check ? ref.check(v) : false));
+  const plan = planOf(cls);
+  if (!plan) {
+    fastChecks.set(cls, null);
+    return undefined;
+  }
+  ref.check = compilePlan(plan);
+  fastChecks.set(cls, ref.check);
+  return ref.check;
+}
+
+function planOf(cls: Function): FieldPlan[] | undefined {
+  if (!transformerIsPlain(cls)) return undefined;
+  // plainToInstance starts from `new cls()`: field initialisers would supply values the plain object lacks.
+  let probe: object;
+  try {
+    probe = new (cls as new () => object)();
+  } catch {
+    return undefined;
+  }
+  if (Reflect.ownKeys(probe).length > 0) return undefined;
+  const storage = getMetadataStorage() as unknown as ValidatorStorage;
+  // The same selection validateSync makes: no groups, `always` and `strictGroups` off.
+  const metadatas = storage.getTargetValidationMetadatas(cls, undefined, false, false, undefined);
+  const byField = new Map<string, ValidatorMetadata[]>();
+  for (const m of metadatas) byField.set(m.propertyName, [...(byField.get(m.propertyName) ?? []), m]);
+  const plans: FieldPlan[] = [];
+  for (const [name, list] of byField) {
+    // A field the prototype also has (a getter, a method, an Object.prototype name) reads differently on the instance.
+    if (typeof name !== 'string' || name in cls.prototype) return undefined;
+    const plan: FieldPlan = { name, optional: false, nested: false, constraints: [] };
+    const typeMeta = transformerStorage.findTypeMetadata(cls, name);
+    if (typeMeta) {
+      if (typeMeta.options?.discriminator || typeof typeMeta.typeFunction !== 'function' || typeMeta.typeFunction.length > 0) return undefined;
+      // For an array value, class-transformer builds the collection from the reflected type: a Set would not be an array any more.
+      const reflected = typeMeta.reflectedType;
+      if (reflected !== undefined && reflected !== Array) {
+        if (typeof reflected !== 'function') return undefined;
+        const proto: unknown = (reflected as Function).prototype;
+        if (reflected === Set || proto instanceof Set || (typeof proto === 'object' && proto !== null && 'push' in proto)) return undefined;
+      }
+      let resolved: unknown;
+      try {
+        resolved = typeMeta.typeFunction();
+      } catch {
+        return undefined;
+      }
+      if (typeof resolved !== 'function') return undefined;
+      const target = resolved as Function;
+      if (CONVERTED_TYPES.has(target) || target.prototype instanceof Date || target.prototype instanceof Map || target.prototype instanceof Set || target.prototype instanceof Uint8Array) return undefined;
+      const check = fastCheckOf(target);
+      if (!check) return undefined;
+      plan.typed = { check };
+    }
+    for (const m of list) {
+      if (m.type === 'whitelistValidation') continue; // not a rule: validateSync drops it without `whitelist`
+      if (m.type === 'nestedValidation') { plan.nested = true; continue; }
+      if (m.type === 'conditionalValidation') {
+        if (m.name !== 'isOptional') return undefined; // ValidateIf conditions may read the instance
+        plan.optional = true;
+        continue;
+      }
+      if ((m.type !== 'customValidation' && m.type !== 'isDefined') || m.validateIf || !m.constraintCls) return undefined;
+      for (const c of storage.getTargetValidatorConstraints(m.constraintCls)) {
+        // validateSync skips async constraints altogether.
+        if (c.async) continue;
+        const cname = c.name ?? m.name ?? '';
+        if (!BUILT_IN.has(cname) || (plan.typed && (m.each || !SAME_FOR_INSTANCE.has(cname)))) return undefined;
+        const instance = c.instance;
+        plan.constraints.push({
+          validate: (value, args) => instance.validate(value, args),
+          each: m.each === true,
+          args: { targetName: cls.name, property: name, object: probe, value: undefined, constraints: m.constraints ?? [] },
+        });
+      }
+    }
+    plans.push(plan);
+  }
+  return plans;
+}
+
+/** What class-validator's nested validation accepts, for a plain value. */
+function nestedOk(value: unknown, typed: { check: Check } | undefined, depth: number): boolean {
+  if (value === undefined) return true;
+  if (depth > MAX_DEPTH) return false;
+  if (Array.isArray(value)) {
+    if (Object.getPrototypeOf(value) !== Array.prototype) return false;
+    for (let i = 0; i < value.length; i++) if (!(i in value) || !nestedOk(value[i], typed, depth + 1)) return false;
+    return true;
+  }
+  if (value === null || typeof value !== 'object') return false; // "nested property must be either object or array"
+  if (Object.getPrototypeOf(value) !== Object.prototype) return false; // a class instance: not sure, ask class-validator
+  // Without @Type a plain object stays plain, and class-validator has no rules for Object.
+  return typed ? typed.check(value) : true;
+}
+
+function compilePlan(plans: readonly FieldPlan[]): Check {
+  return (obj) => {
+    if (obj === null || typeof obj !== 'object' || Array.isArray(obj)) return false;
+    const proto = Object.getPrototypeOf(obj);
+    if (proto !== Object.prototype && proto !== null) return false;
+    const o = obj as Record<string, unknown>;
+    for (let f = 0; f < plans.length; f++) {
+      const p = plans[f];
+      // class-transformer copies own enumerable keys only.
+      const value = enumerable.call(o, p.name) ? o[p.name] : undefined;
+      if (p.optional && (value === null || value === undefined)) continue;
+      if (!p.typed && typeof value === 'object' && value !== null && !jsonLike(value, 0)) return false;
+      for (let c = 0; c < p.constraints.length; c++) {
+        const { validate, each, args } = p.constraints[c];
+        args.value = value;
+        if (each && Array.isArray(value)) {
+          for (let i = 0; i < value.length; i++) if (!validate(value[i], args)) return false;
+        } else if (!validate(value, args)) return false;
+      }
+      if (p.nested && !nestedOk(value, p.typed, 0)) return false;
+    }
+    return true;
+  };
+}
+
 function dtoSteps(target: Function, validate: boolean, hasBytes: boolean): { toWire: Step; fromWire: Step } {
   const cls = target as new () => object;
+  const fast = validate ? fastCheckOf(target) : undefined;
   const check = (instance: object, path: string): CodecResult | undefined => {
     const errors = validateSync(instance, { forbidUnknownValues: false });
     if (errors.length === 0) return undefined;
@@ -153,7 +388,7 @@ function dtoSteps(target: Function, validate: boolean, hasBytes: boolean): { toW
   return {
     toWire: (v, p) => {
       if (v === null || typeof v !== 'object' || Array.isArray(v)) return notObject(v, p);
-      if (validate) {
+      if (validate && !(fast && fast(v))) {
         const instance = v instanceof cls ? v : isPlainObject(v) ? plainToInstance(cls, v) : undefined;
         if (!instance) return notObject(v, p);
         const failed = check(instance, p);
@@ -164,7 +399,7 @@ function dtoSteps(target: Function, validate: boolean, hasBytes: boolean): { toW
     fromWire: (v, p) => {
       if (!isPlainObject(v)) return notObject(v, p);
       const instance = plainToInstance(cls, v);
-      if (validate) {
+      if (validate && !(fast && fast(v))) {
         const failed = check(instance, p);
         if (failed) return failed;
       }
