@@ -48,6 +48,20 @@ function stringArray(v: unknown, what: string, input: string): string[] {
 }
 
 /**
+ * The one message of `a["…"]` when it needs no unescaping (no backslash, no quote, no control
+ * character inside), as every status answer does: JSON.parse would give the same string, at a
+ * cost paid once per published event. Anything else goes to the full parser.
+ */
+function singleMessage(t: string): string | undefined {
+  if (t.length < 5 || t.charCodeAt(1) !== 91 /* [ */ || t.charCodeAt(2) !== 34 /* " */ || !t.endsWith('"]')) return undefined;
+  for (let i = 3; i < t.length - 2; i++) {
+    const c = t.charCodeAt(i);
+    if (c === 34 || c === 92 || c < 32) return undefined;
+  }
+  return t.slice(3, -2);
+}
+
+/**
  * Decodes a server→client frame. SockJS: `o`, `h`, `a[...]` (several messages allowed, as
  * Spring may send), `c[code,"reason"]`. Raw mode: the whole text is one message.
  *
@@ -60,6 +74,8 @@ export function decodeServerFrame(data: string, sockJs: boolean): ServerFrame {
   if (t === OPEN_FRAME) return { kind: 'open' };
   if (t === HEARTBEAT_FRAME) return { kind: 'heartbeat' };
   if (t.startsWith('a')) {
+    const single = singleMessage(t);
+    if (single !== undefined) return { kind: 'messages', messages: [single] };
     return { kind: 'messages', messages: stringArray(parseJson(t.slice(1), 'SockJS message frame'), 'a SockJS "a" frame', t) };
   }
   if (t.startsWith('c')) {
