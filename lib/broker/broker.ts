@@ -431,9 +431,11 @@ export class Broker extends EventEmitter<BrokerEvents> {
     if (!service.eventIds.has(e.eventId)) {
       return this.reject(c, Status.NIO_EVENT_FORWARDING_ERROR, `service ${e.uuid} declared no event "${e.eventId}"`, e.uuid);
     }
-    this.reply(c, Status.IO_PUBLISHED);
+    // Recorded before it is acknowledged: if the broker dies in between, the client sends the
+    // event again (a duplicate) rather than the log missing an event the client counts as delivered.
     this.logger.info(`event ${e.eventId} from ${e.uuid}${e.correlationId !== undefined ? ` (correlation ${e.correlationId})` : ''}`);
     this.safeEmit('event', { uuid: e.uuid, event: e, connectionId: c.id });
+    this.reply(c, Status.IO_PUBLISHED);
     try {
       this.route(e, service);
     } catch (err) {

@@ -61,6 +61,8 @@ type InternalOptions = Required<Pick<BootstrapOptions, 'validate' | 'maxConcurre
   cacheBytes: number;
   /** Bytes handed to the socket but not yet written out, above which sending pauses. */
   highWaterMark: number;
+  /** Largest event frame sent. */
+  maxEventBytes: number;
   durable?: { log: OutboxLog; events: LoggedEvent[] };
   connection: ConnectionOptions;
   signal?: AbortSignal;
@@ -304,6 +306,10 @@ export class MsbApp<T extends object = object> {
       // Cycles and BigInt values cannot be JSON.
       return Promise.reject(new MsbValidationError(`event ${event.eventId}`, [`the value cannot be serialised as JSON: ${(e as Error).message}`], correlationId));
     }
+    const frameBytes = this.frameBytes(message);
+    if (frameBytes > this.options.maxEventBytes) {
+      return Promise.reject(new MsbValidationError(`event ${event.eventId}`, [`the encoded event is ${frameBytes} bytes; at most ${this.options.maxEventBytes} are sent (maxEventBytes)`], correlationId));
+    }
     const { event: queued, dropped, durable } = this.outbox.push(event.eventId, correlationId, message);
     for (const d of dropped) {
       this.options.logger.warn(`Event cache full (${this.options.cacheSize} events / ${this.options.cacheBytes} bytes): dropped the oldest event ${d.eventId}${d.correlationId ? ` (correlationId ${d.correlationId})` : ''}; ${this.outbox.counters().dropped} dropped so far`);
@@ -316,6 +322,13 @@ export class MsbApp<T extends object = object> {
       : undefined;
     if (!this.outbox.durable) return handed ?? Promise.resolve();
     return handed ? Promise.all([handed, durable]).then(() => undefined) : durable;
+  }
+
+  /** Size of the websocket frame for a message; exact only when it could be near the limit. */
+  private frameBytes(message: string): number {
+    // UTF-8 takes at most 3 bytes per UTF-16 unit and JSON escaping at most 6 characters per one.
+    if (message.length * 6 + 4 <= this.options.maxEventBytes) return message.length;
+    return Buffer.byteLength(this.options.connection.sockJsFraming ? JSON.stringify([message]) : message);
   }
 
   /** Sends queued events, oldest first, while registered and the socket keeps up. */
@@ -402,6 +415,7 @@ export class MsbApp<T extends object = object> {
     const wasOpen = this.currentState === 'connected' || this.currentState === 'registered';
     this.socketGeneration++;
     this.unwrittenBytes = 0;
+    this.refuseTooBigAfterRepeatedClose(info.code);
     const resent = this.outbox.requeueInFlight();
     if (resent > 0) this.options.logger.info(`${resent} events sent but not acknowledged will be sent again after reconnecting`);
     // Waiting emits are cached now, which is all emit() promises offline.
@@ -417,6 +431,29 @@ export class MsbApp<T extends object = object> {
       this.report(new MsbConnectionError(`${wasOpen ? 'Lost the connection to' : 'Cannot connect to'} the MSB at ${this.options.connection.url} and reconnecting is off${info.reason ? `: ${info.reason}` : ''}`));
     }
   }
+
+  /**
+   * A server that closes with 1009 (message too big) twice while the same event is the oldest
+   * in flight will refuse it forever: report it and drop it rather than resend it on every
+   * reconnect. (emit() already refuses events over maxEventBytes; this covers a server whose
+   * limit is lower.)
+   */
+  private refuseTooBigAfterRepeatedClose(code: number): void {
+    const head = this.outbox.peekInFlight();
+    if (code !== 1009 || !head) {
+      this.tooBigSuspect = undefined;
+      return;
+    }
+    if (this.tooBigSuspect !== head.seq) {
+      this.tooBigSuspect = head.seq;
+      return;
+    }
+    this.tooBigSuspect = undefined;
+    this.outbox.refuse();
+    this.report(new MsbPublishError('CLOSED_1009_MESSAGE_TOO_BIG', head.eventId, head.correlationId));
+  }
+
+  private tooBigSuspect?: number;
 
   private register(): void {
     clearTimeout(this.graceTimer);

@@ -80,6 +80,7 @@ export async function bootstrap<T extends object>(ServiceClass: new () => T, opt
     cacheSize: cache === false ? 0 : positive('eventCache.size', cache?.size, 1000),
     cacheBytes: cache === false ? Number.MAX_SAFE_INTEGER : positive('eventCache.maxBytes', cache?.maxBytes, 64 * 1024 * 1024),
     highWaterMark: positive('highWaterMark', options.highWaterMark, 1024 * 1024),
+    maxEventBytes: positive('maxEventBytes', options.maxEventBytes, 1_000_000),
     durable,
     signal: options.signal,
     connection: {

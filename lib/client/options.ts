@@ -61,6 +61,11 @@ export interface BootstrapOptions<T extends object = object> extends IdentityOpt
    * the producer.
    */
   highWaterMark?: number;
+  /**
+   * Largest event frame sent, in bytes (default 1 000 000, the Java client's limit; the MSB's own is
+   * not published). A bigger event is refused by `emit()` instead of being cut off by the server.
+   */
+  maxEventBytes?: number;
   /** Largest message accepted from the MSB, in bytes (default 10 MiB). */
   maxMessageBytes?: number;
   /**

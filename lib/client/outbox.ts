@@ -73,6 +73,11 @@ export class Outbox {
     return this.inFlight.length;
   }
 
+  /** The oldest event in flight, if any. */
+  peekInFlight(): OutgoingEvent | undefined {
+    return this.inFlight.peek();
+  }
+
   /** The oldest queued event (the next to send), if any. */
   peek(): OutgoingEvent | undefined {
     return this.queue.peek();

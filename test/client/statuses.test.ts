@@ -93,3 +93,32 @@ describe('runtime: every server status and bad server message', () => {
     expect(app.state).to.equal('registered');
   });
 });
+
+describe('runtime: events too big for the MSB', () => {
+  const f = new Fixture();
+  afterEach(() => f.close());
+
+  it('emit() refuses an event over maxEventBytes with a clear error', async () => {
+    const broker = await f.broker();
+    const app = await f.app(TestDrill, { url: broker.url, maxEventBytes: 10_000 });
+    const error = await app.instance.text.emit('x'.repeat(20_000)).then(() => undefined, (e: unknown) => e);
+    expect((error as Error).message).to.match(/event text: the encoded event is \d+ bytes; at most 10000 are sent/);
+    expect(app.counters().accepted).to.equal(0);
+  });
+
+  it('an event the server closes the connection for (1009) twice is dropped and reported, and the stream goes on', async () => {
+    const broker = await f.broker({ maxMessageBytes: 50_000 });
+    const events = recordEvents(broker);
+    const app = await f.app(TestDrill, { url: broker.url });
+    const errors: MsbError[] = [];
+    app.on('error', (e) => errors.push(e));
+    await app.instance.text.emit('y'.repeat(100_000), { correlationId: 'big' });
+    await app.instance.text.emit('small');
+    await until(() => events.length === 1, 'the small event', 10_000);
+    expect(events[0].dataObject).to.equal('small');
+    const refused = errors.find((e) => e instanceof MsbPublishError) as MsbPublishError;
+    expect(refused.status).to.equal('CLOSED_1009_MESSAGE_TOO_BIG');
+    expect(refused.correlationId).to.equal('big');
+    expect(app.counters().reconnects).to.equal(2);
+  });
+});
