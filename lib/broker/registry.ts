@@ -1,4 +1,3 @@
-import type { SelfDescription } from '../protocol/messages';
 import type { DescribedService } from './self-description';
 
 /** What the registry needs of a websocket session. */
@@ -9,14 +8,7 @@ export interface ServiceOwner {
 }
 
 /** A registered service as the broker keeps it. */
-export interface ServiceRecord {
-  uuid: string;
-  name: string;
-  class: string;
-  selfDescription: SelfDescription;
-  eventIds: Set<string>;
-  /** Gateway this service is a sub-service of. */
-  parent?: string;
+export interface ServiceRecord extends DescribedService {
   /** Registered with a token this broker issued (REST `lifecycleState: VERIFIED`). */
   verified: boolean;
   /** The session that registered it; undefined once it disconnected. */
