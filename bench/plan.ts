@@ -11,8 +11,8 @@ export const PLAN = QUICK
       brokerLoad: { services: 200, concurrency: 50, warmupMs: 300, durationMs: 700, window: 10 },
     }
   : {
-      throughput: { warmupMs: 700, durationMs: 1500, window: 2000, reps: 2 },
-      rtt: { warmup: 500, calls: 2000, rounds: 2 },
+      throughput: { warmupMs: 600, durationMs: 1200, window: 2000, reps: 3 },
+      rtt: { warmup: 500, calls: 2000, rounds: 3 },
       idleSettleMs: 1500,
       cachedEvents: 10_000,
       bigService: { events: 200, functions: 200, dtos: 50, depth: 5 },

@@ -4,7 +4,6 @@ import { getMetadataStorage, validateSync } from 'class-validator';
 import type { ValidationArguments, ValidationError } from 'class-validator';
 import type { ValidateFunction } from 'ajv';
 import { DataType } from './data-type';
-import { createAjv } from './ajv';
 import type { TypeRef } from './type-ref';
 
 /** Result of a codec step: the converted value, or what is wrong with it. */
@@ -424,12 +423,14 @@ function arraySteps(items: { toWire: Step; fromWire: Step }): { toWire: Step; fr
   return { toWire: each(items.toWire), fromWire: each(items.fromWire) };
 }
 
-let sharedAjv: ReturnType<typeof createAjv> | undefined;
+let sharedAjv: ReturnType<typeof import('./ajv').createAjv> | undefined;
 
 function rawSteps(format: Record<string, unknown>, validate: boolean): { toWire: Step; fromWire: Step } {
   if (!validate) return { toWire: OK, fromWire: OK };
   const { dataObject, ...definitions } = format;
-  const ajv = (sharedAjv ??= createAjv());
+  // Loaded on first use: ajv costs megabytes of memory that services without raw formats never need.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const ajv = (sharedAjv ??= (require('./ajv') as typeof import('./ajv')).createAjv());
   const fn: ValidateFunction = ajv.compile({ ...(dataObject as object), definitions });
   const step: Step = (v, p) => {
     if (fn(v)) return OK(v);
