@@ -60,28 +60,3 @@ export function configTypeOf(dataType: DataType): { type: string; format?: strin
   const type = info.type.toUpperCase();
   return info.format === undefined ? { type } : { type, format: info.format.toUpperCase() };
 }
-
-/**
- * The simple type named by a schema's (or a configuration parameter's) `type`/`format`, in
- * either case. `integer` without a format is INT64 and `number` without one is DOUBLE, as in
- * the Java client.
- */
-export function dataTypeOfSchema(type: unknown, format?: unknown): DataType | undefined {
-  if (typeof type !== 'string') return undefined;
-  const t = type.toLowerCase();
-  const f = typeof format === 'string' ? format.toLowerCase() : undefined;
-  switch (t) {
-    case 'string':
-      if (f === 'date-time' || f === 'date') return DataType.DATETIME;
-      if (f === 'byte') return DataType.BYTE;
-      return DataType.STRING;
-    case 'integer':
-      return f === 'int32' ? DataType.INT32 : DataType.INT64;
-    case 'number':
-      return f === 'float' ? DataType.FLOAT : DataType.DOUBLE;
-    case 'boolean':
-      return DataType.BOOLEAN;
-    default:
-      return undefined;
-  }
-}
