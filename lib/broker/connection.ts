@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import { corkUntilNextTick } from '../util/cork';
 import type { RawData, WebSocket } from 'ws';
 import { ProtocolError } from '../protocol/errors';
 import { HEARTBEAT_FRAME, OPEN_FRAME, closeFrame, decodeClientFrame, encodeServerFrame } from '../protocol/frames';
@@ -87,6 +88,7 @@ export class Connection implements ServiceOwner {
       done?.(new Error('the client stopped reading'));
       return false;
     }
+    corkUntilNextTick(this.ws);
     this.ws.send(frame, (err) => done?.(err ?? undefined));
     return true;
   }

@@ -260,6 +260,8 @@ export function buildParameters(event: EventMessage, mappings: Mapping[]): Recor
 export class FlowStore {
   private readonly flows = new Map<string, StoredFlow>();
   private nextId = 1;
+  /** Routes by source (uuid or name) and event id; rebuilt after flows are added or removed. */
+  private index?: Map<string, Array<{ flow: StoredFlow; route: Route }>>;
 
   /** Compiles and stores a flow (replacing one with the same id). @throws {FlowError} */
   add(def: unknown, deployed: boolean): StoredFlow {
@@ -280,6 +282,7 @@ export class FlowStore {
       routes: compiled.routes,
     };
     this.flows.set(String(id), flow);
+    this.index = undefined;
     return flow;
   }
 
@@ -288,6 +291,7 @@ export class FlowStore {
   }
 
   remove(id: string | number): boolean {
+    this.index = undefined;
     return this.flows.delete(String(id));
   }
 
@@ -297,16 +301,28 @@ export class FlowStore {
 
   /** The deployed routes for an event of `eventId` from the service `uuid` (also matched by `name`). */
   matching(uuid: string, name: string | undefined, eventId: string): Array<{ flow: StoredFlow; route: Route }> {
+    // Every accepted event asks this: look routes up by key rather than scan every flow.
+    this.index ??= this.buildIndex();
+    const byUuid = this.index.get(`${uuid}\u0000${eventId}`) ?? [];
+    const byName = name !== undefined && name !== '' && name !== uuid ? this.index.get(`${name}\u0000${eventId}`) ?? [] : [];
     const out: Array<{ flow: StoredFlow; route: Route }> = [];
+    // Deployment changes in place (flow.deployed), so it is checked here, not indexed.
+    for (const m of byUuid) if (m.flow.deployed) out.push(m);
+    for (const m of byName) if (m.flow.deployed) out.push(m);
+    return out;
+  }
+
+  private buildIndex(): Map<string, Array<{ flow: StoredFlow; route: Route }>> {
+    const index = new Map<string, Array<{ flow: StoredFlow; route: Route }>>();
     for (const flow of this.flows.values()) {
-      if (!flow.deployed) continue;
       for (const route of flow.routes) {
-        if (route.eventId === eventId && (route.source === uuid || (name !== undefined && name !== '' && route.source === name))) {
-          out.push({ flow, route });
-        }
+        const key = `${route.source}\u0000${route.eventId}`;
+        const list = index.get(key) ?? [];
+        list.push({ flow, route });
+        index.set(key, list);
       }
     }
-    return out;
+    return index;
   }
 }
 

@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import WebSocket from 'ws';
 import { decodeServerFrame, encodeClientFrame, rawUrl, sockJsUrl } from '../protocol';
 import { Backoff } from './backoff';
+import { corkUntilNextTick } from '../util/cork';
 import type { ReconnectOptions } from './backoff';
 import type { Logger } from './logger';
 
@@ -82,6 +83,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
   send(message: string, onWritten?: (err?: Error) => void): boolean {
     const ws = this.ws;
     if (!ws || ws.readyState !== WebSocket.OPEN) return false;
+    corkUntilNextTick(ws);
     ws.send(encodeClientFrame(message, this.options.sockJsFraming), onWritten);
     return true;
   }

@@ -123,7 +123,11 @@ export class Dispatcher {
     const method = (this.instance as Record<string, unknown>)[model.methodName] as (...a: unknown[]) => unknown;
     let result: unknown;
     try {
-      result = await this.withTimeout(Promise.resolve().then(() => method.apply(this.instance, args)), model.functionId, call.correlationId);
+      result = method.apply(this.instance, args);
+      // A synchronous handler answers at once; only a pending promise needs the time bound.
+      if (result instanceof Promise || (result !== null && typeof result === 'object' && typeof (result as PromiseLike<unknown>).then === 'function')) {
+        result = await this.withTimeout(Promise.resolve(result as PromiseLike<unknown>), model.functionId, call.correlationId);
+      }
     } catch (e) {
       if (e instanceof MsbFunctionError) this.fail(e);
       else this.fail(new MsbFunctionError(model.functionId, call.correlationId, `the handler threw: ${e instanceof Error ? e.message : String(e)}`, { cause: e }));

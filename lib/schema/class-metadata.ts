@@ -1,4 +1,5 @@
-import { getMetadataStorage } from 'class-validator';
+import type * as ClassValidatorModule from 'class-validator';
+import type * as ClassTransformerModule from 'class-transformer';
 
 /**
  * Read-only access to what class-validator and class-transformer recorded about a class.
@@ -27,23 +28,46 @@ interface ClassValidatorMetadata {
 interface TypeMetadata {
   typeFunction: (options?: unknown) => Function;
   reflectedType?: unknown;
+  options?: { discriminator?: unknown };
 }
 
-interface ClassTransformerStorage {
+/** class-transformer's metadata store, with the private maps this project reads. */
+export interface ClassTransformerStorage {
   findTypeMetadata(target: Function, propertyName: string): TypeMetadata | undefined;
   getExposedMetadatas(target: Function): Array<{ propertyName?: string }>;
   /** Private in class-transformer, and the only place that lists the fields with @Type. */
   readonly _typeMetadatas?: Map<Function, Map<string, unknown>>;
+  readonly _transformMetadatas: Map<Function, Map<string, unknown[]>>;
+  readonly _exposeMetadatas: Map<Function, Map<string | undefined, unknown>>;
+  readonly _excludeMetadatas: Map<Function, Map<string | undefined, unknown>>;
 }
 
-// class-transformer keeps its store in a module without typings; the cjs build is the one
-// its main entry uses, so this is the same instance the user's @Type decorators wrote to.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const transformerStorage: ClassTransformerStorage = require('class-transformer/cjs/storage').defaultMetadataStorage;
+// Loaded on first use, not with the package: a service without DTO classes never needs
+// class-validator (about 14 MiB resident) or class-transformer. A service with DTOs has
+// loaded them already through its own decorators, so this costs it nothing.
+/* eslint-disable @typescript-eslint/no-require-imports */
+/** The class-validator module. */
+export function classValidator(): typeof ClassValidatorModule {
+  return require('class-validator') as typeof ClassValidatorModule;
+}
+
+/** The class-transformer module. */
+export function classTransformer(): typeof ClassTransformerModule {
+  return require('class-transformer') as typeof ClassTransformerModule;
+}
+
+/**
+ * class-transformer's store. It lives in a module without typings; the cjs build is the one its
+ * main entry uses, so this is the same instance the user's @Type decorators wrote to.
+ */
+export function transformerStorage(): ClassTransformerStorage {
+  return (require('class-transformer/cjs/storage') as { defaultMetadataStorage: ClassTransformerStorage }).defaultMetadataStorage;
+}
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 /** class-validator constraints of every field of `target` (inherited ones included), by field name. */
 export function validatorConstraintsOf(target: Function): Map<string, ValidatorConstraint[]> {
-  const metadatas = getMetadataStorage().getTargetValidationMetadatas(target, '', true, false) as unknown as ClassValidatorMetadata[];
+  const metadatas = classValidator().getMetadataStorage().getTargetValidationMetadatas(target, '', true, false) as unknown as ClassValidatorMetadata[];
   const byField = new Map<string, ValidatorConstraint[]>();
   for (const m of metadatas) {
     // Group-specific constraints do not hold for every value, so they cannot describe the shape.
@@ -58,7 +82,7 @@ export function validatorConstraintsOf(target: Function): Map<string, ValidatorC
 
 /** The class given by class-transformer's `@Type(() => X)` on a field, if any. */
 export function transformerTypeOf(target: Function, field: string): Function | undefined {
-  const meta = transformerStorage.findTypeMetadata(target, field);
+  const meta = transformerStorage().findTypeMetadata(target, field);
   if (!meta) return undefined;
   const resolved = meta.typeFunction();
   return typeof resolved === 'function' ? resolved : undefined;
@@ -66,12 +90,13 @@ export function transformerTypeOf(target: Function, field: string): Function | u
 
 /** Fields that class-transformer knows through `@Expose()` or `@Type()`, base classes included. */
 export function transformerFieldsOf(target: Function): string[] {
-  const fields = transformerStorage
+  const storage = transformerStorage();
+  const fields = storage
     .getExposedMetadatas(target)
     .map((m) => m.propertyName)
     .filter((n): n is string => typeof n === 'string');
   for (let c: Function | null = target; c && c !== Function.prototype; c = Object.getPrototypeOf(c)) {
-    for (const name of transformerStorage._typeMetadatas?.get(c)?.keys() ?? []) fields.push(name);
+    for (const name of storage._typeMetadatas?.get(c)?.keys() ?? []) fields.push(name);
   }
   return fields;
 }

@@ -2,9 +2,17 @@ import { schemaOf } from './data-type';
 import type { JsonSchema } from './data-type';
 import type { DataFormat } from './data-format-schema';
 import { dataFormatProblems } from './data-format-schema';
-import { readDto } from './dto-fields';
 import type { DtoModel } from './dto-fields';
 import type { TypeRef } from './type-ref';
+
+/**
+ * Reads a DTO class. dto-fields brings class-validator with it, so it is loaded only when a
+ * service has a DTO payload at all.
+ */
+function readDto(target: Function): DtoModel {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (require('./dto-fields') as typeof import('./dto-fields')).readDto(target);
+}
 
 interface Definition {
   readonly target: Function;

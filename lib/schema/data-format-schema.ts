@@ -1,5 +1,4 @@
 import type { ErrorObject, ValidateFunction } from 'ajv';
-import { createAjv } from './ajv';
 
 /** An MSB data format: `dataObject` (the payload) beside named definitions. */
 export type DataFormat = Record<string, Record<string, unknown>>;
@@ -72,12 +71,18 @@ function metaSchema(requireDataObject: boolean): object {
   };
 }
 
-let eventMeta: ValidateFunction | undefined;
-let functionMeta: ValidateFunction | undefined;
+// Held weakly: checking formats is work for start-up, and a running service should not keep
+// Ajv and its compiled code (several MiB) alive for it. The next check compiles again.
+const metaValidators: Partial<Record<'event' | 'function', WeakRef<ValidateFunction>>> = {};
 
 function metaValidator(kind: 'event' | 'function'): ValidateFunction {
-  if (kind === 'event') return (eventMeta ??= createAjv().compile(metaSchema(true)));
-  return (functionMeta ??= createAjv().compile(metaSchema(false)));
+  const cached = metaValidators[kind]?.deref();
+  if (cached) return cached;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { createAjv } = require('./ajv') as typeof import('./ajv');
+  const compiled = createAjv().compile(metaSchema(kind === 'event'));
+  metaValidators[kind] = new WeakRef(compiled);
+  return compiled;
 }
 
 function describeAjvError(e: ErrorObject): string {

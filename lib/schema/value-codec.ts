@@ -1,7 +1,5 @@
-import { plainToInstance } from 'class-transformer';
-import * as classValidator from 'class-validator';
-import { getMetadataStorage, validateSync } from 'class-validator';
 import type { ValidationArguments, ValidationError } from 'class-validator';
+import { classTransformer, classValidator, transformerStorage } from './class-metadata';
 import type { ValidateFunction } from 'ajv';
 import { DataType } from './data-type';
 import type { TypeRef } from './type-ref';
@@ -175,24 +173,17 @@ interface ValidatorStorage {
   getTargetValidatorConstraints(target: Function): ConstraintMetadata[];
 }
 
-interface TransformerStorage {
-  findTypeMetadata(target: Function, property: string): { typeFunction?: (options?: unknown) => unknown; reflectedType?: unknown; options?: { discriminator?: unknown } } | undefined;
-  _transformMetadatas: Map<Function, Map<string, unknown[]>>;
-  _exposeMetadatas: Map<Function, Map<string | undefined, unknown>>;
-  _excludeMetadatas: Map<Function, Map<string | undefined, unknown>>;
-}
-
-// The same store class-metadata.ts reads: the cjs build is what class-transformer's main entry uses.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const transformerStorage = require('class-transformer/cjs/storage').defaultMetadataStorage as TransformerStorage;
-
 /**
  * class-validator's own decorators, by the names it exports (`isString`, `min` …). Their
  * constraint functions read only the value and the decorator's arguments, so calling them
  * with the plain object in place of the instance gives the same answer. A user-defined
  * constraint may look at the whole instance, so it keeps the DTO on the class-validator path.
  */
-const BUILT_IN = new Set(Object.values(classValidator).filter((v): v is string => typeof v === 'string'));
+let builtIn: Set<string> | undefined;
+function isBuiltIn(name: string): boolean {
+  builtIn ??= new Set(Object.values(classValidator()).filter((v): v is string => typeof v === 'string'));
+  return builtIn.has(name);
+}
 // On a field with @Type the constraint sees the class instance that class-transformer made,
 // not the plain value: only these answer the same for both.
 const SAME_FOR_INSTANCE = new Set(['isDefined', 'isArray', 'arrayNotEmpty', 'arrayMinSize', 'arrayMaxSize', 'isNotEmpty', 'isObject']);
@@ -236,9 +227,9 @@ const fastChecks = new WeakMap<Function, Check | null>();
 /** Whether class-transformer does anything to a plain value of `cls` beyond copying it (and @Type). */
 function transformerIsPlain(cls: Function): boolean {
   for (let c: Function | null = cls; c && c !== Function.prototype && c !== Object; c = Object.getPrototypeOf(c)) {
-    if (transformerStorage._transformMetadatas.get(c)?.size) return false;
-    if (transformerStorage._exposeMetadatas.get(c)?.size) return false;
-    if (transformerStorage._excludeMetadatas.get(c)?.size) return false;
+    if (transformerStorage()._transformMetadatas.get(c)?.size) return false;
+    if (transformerStorage()._exposeMetadatas.get(c)?.size) return false;
+    if (transformerStorage()._excludeMetadatas.get(c)?.size) return false;
   }
   return true;
 }
@@ -274,7 +265,7 @@ function planOf(cls: Function): FieldPlan[] | undefined {
     return undefined;
   }
   if (Reflect.ownKeys(probe).length > 0) return undefined;
-  const storage = getMetadataStorage() as unknown as ValidatorStorage;
+  const storage = classValidator().getMetadataStorage() as unknown as ValidatorStorage;
   // The same selection validateSync makes: no groups, `always` and `strictGroups` off.
   const metadatas = storage.getTargetValidationMetadatas(cls, undefined, false, false, undefined);
   const byField = new Map<string, ValidatorMetadata[]>();
@@ -284,7 +275,7 @@ function planOf(cls: Function): FieldPlan[] | undefined {
     // A field the prototype also has (a getter, a method, an Object.prototype name) reads differently on the instance.
     if (typeof name !== 'string' || name in cls.prototype) return undefined;
     const plan: FieldPlan = { name, optional: false, nested: false, constraints: [] };
-    const typeMeta = transformerStorage.findTypeMetadata(cls, name);
+    const typeMeta = transformerStorage().findTypeMetadata(cls, name);
     if (typeMeta) {
       if (typeMeta.options?.discriminator || typeof typeMeta.typeFunction !== 'function' || typeMeta.typeFunction.length > 0) return undefined;
       // For an array value, class-transformer builds the collection from the reflected type: a Set would not be an array any more.
@@ -320,7 +311,7 @@ function planOf(cls: Function): FieldPlan[] | undefined {
         // validateSync skips async constraints altogether.
         if (c.async) continue;
         const cname = c.name ?? m.name ?? '';
-        if (!BUILT_IN.has(cname) || (plan.typed && (m.each || !SAME_FOR_INSTANCE.has(cname)))) return undefined;
+        if (!isBuiltIn(cname) || (plan.typed && (m.each || !SAME_FOR_INSTANCE.has(cname)))) return undefined;
         const instance = c.instance;
         plan.constraints.push({
           validate: (value, args) => instance.validate(value, args),
@@ -376,6 +367,8 @@ function compilePlan(plans: readonly FieldPlan[]): Check {
 
 function dtoSteps(target: Function, validate: boolean, hasBytes: boolean): { toWire: Step; fromWire: Step } {
   const cls = target as new () => object;
+  const { validateSync } = classValidator();
+  const { plainToInstance } = classTransformer();
   const fast = validate ? fastCheckOf(target) : undefined;
   const check = (instance: object, path: string): CodecResult | undefined => {
     const errors = validateSync(instance, { forbidUnknownValues: false });
