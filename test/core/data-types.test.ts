@@ -3,6 +3,8 @@ import { expect } from 'chai';
 import { IsBoolean, IsDate, IsInt, IsNumber, IsString } from 'class-validator';
 import { DataType, Event, MsbEvent, MsbFunction, Payload, Property, SmartObject } from '../../lib';
 import { describeIsolated, eventFormat, functionFormat, IDENTITY } from './helpers';
+import { dataFormatProblems } from '../../lib/schema/data-format-schema';
+import { schemaOf } from '../../lib/schema/data-type';
 
 /** Written out by hand from msb-protocol.md section 6.2, not derived from the code under test. */
 const SCHEMA: Readonly<Record<DataType, object>> = {
@@ -196,4 +198,17 @@ describe('DataType mapping', () => {
       });
     });
   });
+});
+
+describe('formats of simple types are valid by construction', () => {
+  // The builder skips the meta-schema check for them (so services without DTOs never load Ajv): this is why it may.
+  for (const t of Object.values(DataType)) {
+    it(`${t} and an array of ${t} pass the MSB meta-schema for events and functions`, () => {
+      for (const kind of ['event', 'function'] as const) {
+        expect(dataFormatProblems({ dataObject: schemaOf(t) }, kind)).to.deep.equal([]);
+        expect(dataFormatProblems({ dataObject: { type: 'array', items: schemaOf(t) } }, kind)).to.deep.equal([]);
+        expect(dataFormatProblems({ a: schemaOf(t), dataObject: { type: 'array', items: { type: 'array', items: schemaOf(t) } } }, kind)).to.deep.equal([]);
+      }
+    });
+  }
 });
