@@ -1,0 +1,55 @@
+import { expect } from 'chai';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { MsbConfigurationError, bootstrap } from '../../lib';
+import type { BootstrapOptions } from '../../lib';
+import { Fixture, RecordingLogger } from './helpers';
+import { TestDrill } from './services';
+
+describe('runtime: options', () => {
+  const f = new Fixture();
+  afterEach(() => f.close());
+
+  const bad: Array<[string, BootstrapOptions<TestDrill>, RegExp]> = [
+    ['no url anywhere', {}, /No MSB url for TestDrill: pass options.url, or set msb.url or MSB_URL/],
+    ['a url with another scheme', { url: 'ftp://msb' }, /unsupported scheme "ftp"/],
+    ['a url without a scheme', { url: 'localhost:8085' }, /has no scheme/],
+    ['a negative heartbeat', { url: 'ws://127.0.0.1:1', heartbeatMs: -1 }, /Option heartbeatMs must be a non-negative number, got -1/],
+    ['a zero cache size', { url: 'ws://127.0.0.1:1', eventCache: { size: 0 } }, /Option eventCache.size must be a positive number, got 0/],
+    ['a non-number concurrency', { url: 'ws://127.0.0.1:1', maxConcurrentCalls: 'many' as unknown as number }, /Option maxConcurrentCalls must be a positive number, got "many"/],
+    ['an empty persist path', { url: 'ws://127.0.0.1:1', eventCache: { persist: '' } }, /eventCache.persist must be a directory or a .log file path/],
+  ];
+  for (const [what, options, message] of bad) {
+    it(`refuses ${what} with an MsbConfigurationError that says what is wrong`, async () => {
+      const error = await bootstrap(TestDrill, { env: false, propertiesFile: false, logger: new RecordingLogger(), ...options }).then(() => undefined, (e: unknown) => e);
+      expect(error).to.be.instanceOf(MsbConfigurationError);
+      expect((error as Error).message).to.match(message);
+    });
+  }
+
+  it('refuses a durable outbox it cannot use, naming the file', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'msb-bad-outbox-'));
+    try {
+      const file = join(dir, 'damaged.log');
+      writeFileSync(file, '{"a":1,"e":"text","m":"E {}"}\ngarbage\n{"x":1}\n');
+      const error = await bootstrap(TestDrill, { env: false, propertiesFile: false, url: 'ws://127.0.0.1:1', eventCache: { persist: file } }).then(() => undefined, (e: unknown) => e);
+      expect(error).to.be.instanceOf(MsbConfigurationError);
+      expect((error as Error).message).to.contain(file).and.contain('damaged at line 2');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('takes the url from MSB_URL and never logs the token, on the client or the broker side', async () => {
+    const brokerLog = new RecordingLogger();
+    const broker = await f.broker({ logger: brokerLog, strictTokens: false });
+    const app = await f.app(TestDrill, { env: { MSB_URL: broker.url.replace(/^ws/, 'http') }, logger: f.logger });
+    expect(app.state).to.equal('registered');
+    await broker.sendToService(app.uuid, 'NIO_REGISTRATION_ERROR');
+    await app.setConfig('label', 'x');
+    const response = await fetch(`${broker.httpUrl}/service/${app.uuid}`);
+    const text = f.logger.text() + brokerLog.text() + (await response.text());
+    expect(text).to.not.contain('secret-token-1');
+  });
+});
