@@ -2,13 +2,16 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { cpus, totalmem } from 'node:os';
 
-/** One line of the results table. `ratio` is ours / bare. */
+/** One line of the results table. `ratio` is ours / bare, `officialRatio` official / bare. */
 export interface Row {
   metric: string;
   unit: string;
   ours?: number;
   bare?: number;
   ratio?: number;
+  /** The official MSB Node.js client (@vfk_research/msb-client-websocket-nodejs). */
+  official?: number;
+  officialRatio?: number;
   /** Human-readable target, e.g. "ratio ≥ 0.75". */
   target?: string;
   pass?: boolean;
@@ -45,18 +48,22 @@ function fmt(n: number | undefined): string {
   return n.toFixed(2);
 }
 
-export function markdownTable(rows: readonly Row[], m: Machine): string {
+const ratioText = (r: number | undefined): string => (r === undefined || Number.isNaN(r) ? '–' : r.toFixed(2));
+
+/** The table, then `notes` as a list below it. Targets apply to ours (the `ratio` column). */
+export function markdownTable(rows: readonly Row[], m: Machine, notes: readonly string[] = []): string {
   const lines = [
     `Benchmark ${m.date.slice(0, 10)} · node ${m.node} · ${m.cpu} · ${m.cores} cores${m.quick ? ' · QUICK run (short, noisy)' : ''}`,
     '',
-    '| metric | ours | bare | ratio | target | pass |',
-    '|---|---:|---:|---:|---|:---:|',
+    '| metric | ours | bare | ratio | official | official / bare | target | pass |',
+    '|---|---:|---:|---:|---:|---:|---|:---:|',
   ];
   for (const r of rows) {
     const pass = r.pass === undefined ? '' : r.pass ? '✅ pass' : '❌ FAIL';
     const metric = `${r.metric} (${r.unit})${r.note ? ` — ${r.note}` : ''}`;
-    lines.push(`| ${metric} | ${fmt(r.ours)} | ${fmt(r.bare)} | ${r.ratio === undefined ? '–' : r.ratio.toFixed(2)} | ${r.target ?? ''} | ${pass} |`);
+    lines.push(`| ${metric} | ${fmt(r.ours)} | ${fmt(r.bare)} | ${ratioText(r.ratio)} | ${fmt(r.official)} | ${ratioText(r.officialRatio)} | ${r.target ?? ''} | ${pass} |`);
   }
+  if (notes.length > 0) lines.push('', ...notes.map((n) => `- ${n}`));
   return lines.join('\n');
 }
 

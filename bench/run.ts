@@ -11,8 +11,8 @@ import type { RttResult } from './broker-process';
 
 /**
  * `npm run bench`: a broker in its own process, each measured client in its own process, ours
- * against a bare ws client in the same run. Prints a Markdown table and writes
- * bench/results/latest.json.
+ * against a bare ws client and the official MSB Node.js client in the same run. Prints a Markdown
+ * table and writes bench/results/latest.json.
  */
 const RESULTS = join(__dirname, '..', '..', 'bench', 'results', 'latest.json');
 const children = new Set<Child>();
@@ -54,9 +54,13 @@ async function throughput(url: string): Promise<Map<string, number[]>> {
     { label: 'bare string', client: 'bare', kind: 'string', validate: true },
     { label: 'ours string validate', client: 'ours', kind: 'string', validate: true },
     { label: 'ours string novalidate', client: 'ours', kind: 'string', validate: false },
+    { label: 'official string validate', client: 'official', kind: 'string', validate: true },
+    { label: 'official string novalidate', client: 'official', kind: 'string', validate: false },
     { label: 'bare dto', client: 'bare', kind: 'dto', validate: true },
     { label: 'ours dto validate', client: 'ours', kind: 'dto', validate: true },
     { label: 'ours dto novalidate', client: 'ours', kind: 'dto', validate: false },
+    { label: 'official dto validate', client: 'official', kind: 'dto', validate: true },
+    { label: 'official dto novalidate', client: 'official', kind: 'dto', validate: false },
     { label: 'bare string inproc', client: 'bare', kind: 'string', validate: true, inProcess: true },
     { label: 'ours string validate inproc', client: 'ours', kind: 'string', validate: true, inProcess: true },
   ];
@@ -83,13 +87,14 @@ async function throughput(url: string): Promise<Map<string, number[]>> {
   return samples;
 }
 
-async function roundTrip(broker: Child, url: string): Promise<{ ours: RttResult[]; bare: RttResult[] }> {
-  const out = { ours: [] as RttResult[], bare: [] as RttResult[] };
+async function roundTrip(broker: Child, url: string): Promise<{ ours: RttResult[]; bare: RttResult[]; official: RttResult[] }> {
+  const out = { ours: [] as RttResult[], bare: [] as RttResult[], official: [] as RttResult[] };
   const ours = spawn('worker.js', ['round-trip']);
   const bare = spawn('worker.js', ['round-trip']);
+  const official = spawn('worker.js', ['round-trip']);
   try {
     const { uuid: oursUuid } = await ours.call<{ uuid: string }>('setup', { client: 'ours', url, selfDescriptionJson: sdJson });
-    // The bare client registers the same uuid, so ours must be gone first: run them in turn.
+    // The bare and the official client register the same uuid, so ours must be gone first: run them in turn.
     for (let round = 0; round < PLAN.rtt.rounds; round++) {
       if (round > 0) await ours.call('setup', { client: 'ours', url, selfDescriptionJson: sdJson });
       out.ours.push(await broker.call<RttResult>('rtt', { uuid: oursUuid, functionId: 'ECHO', parameters: { dataObject: 'hello' }, ...PLAN.rtt }, 120_000));
@@ -97,24 +102,29 @@ async function roundTrip(broker: Child, url: string): Promise<{ ours: RttResult[
       const { uuid } = await bare.call<{ uuid: string }>('setup', { client: 'bare', url, selfDescriptionJson: sdJson });
       out.bare.push(await broker.call<RttResult>('rtt', { uuid, functionId: 'ECHO', parameters: { dataObject: 'hello' }, ...PLAN.rtt }, 120_000));
       await bare.call('close');
-      log(`round trip round ${round + 1}: ours p50 ${out.ours[round].p50Us.toFixed(0)} µs, bare p50 ${out.bare[round].p50Us.toFixed(0)} µs`);
+      const { uuid: officialUuid } = await official.call<{ uuid: string }>('setup', { client: 'official', url, selfDescriptionJson: sdJson });
+      out.official.push(await broker.call<RttResult>('rtt', { uuid: officialUuid, functionId: 'ECHO', parameters: { dataObject: 'hello' }, ...PLAN.rtt }, 120_000));
+      await official.call('close');
+      log(`round trip round ${round + 1}: ours p50 ${out.ours[round].p50Us.toFixed(0)} µs, bare p50 ${out.bare[round].p50Us.toFixed(0)} µs, official p50 ${out.official[round].p50Us.toFixed(0)} µs (${out.official[round].timeouts} timeouts)`);
     }
   } finally {
     await stop(ours);
     await stop(bare);
+    await stop(official);
   }
   raw.roundTrip = out;
   return out;
 }
 
-async function memory(url: string): Promise<{ ours: number; oursSimple: number; bare: number; cachePer10k: number; heapPer10k: number }> {
+async function memory(url: string): Promise<{ ours: number; oursSimple: number; bare: number; official: number; cachePer10k: number; heapPer10k: number }> {
   const ours = await withWorker('idle-ours', (w) => w.call<{ rss: number }>('measure', { url, settleMs: PLAN.idleSettleMs, kind: 'dto' }));
   const oursSimple = await withWorker('idle-ours', (w) => w.call<{ rss: number }>('measure', { url, settleMs: PLAN.idleSettleMs, kind: 'simple' }));
   const bare = await withWorker('idle-bare', (w) => w.call<{ rss: number }>('measure', { url, selfDescriptionJson: sdJson, settleMs: PLAN.idleSettleMs }));
+  const official = await withWorker('idle-official', (w) => w.call<{ rss: number }>('measure', { url, selfDescriptionJson: sdJson, settleMs: PLAN.idleSettleMs }));
   const cache = await withWorker('cache', (w) => w.call<{ rssDelta: number; heapDelta: number }>('measure', { count: PLAN.cachedEvents, settleMs: 300 }));
-  raw.memory = { ours, oursSimple, bare, cache };
-  log(`idle RSS ours ${(ours.rss / MiB).toFixed(1)} MiB (simple types only ${(oursSimple.rss / MiB).toFixed(1)} MiB), bare ${(bare.rss / MiB).toFixed(1)} MiB; cache ${(cache.rssDelta / MiB).toFixed(2)} MiB RSS / ${(cache.heapDelta / MiB).toFixed(2)} MiB heap per ${PLAN.cachedEvents}`);
-  return { ours: ours.rss / MiB, oursSimple: oursSimple.rss / MiB, bare: bare.rss / MiB, cachePer10k: (cache.rssDelta / MiB) * (10_000 / PLAN.cachedEvents), heapPer10k: (cache.heapDelta / MiB) * (10_000 / PLAN.cachedEvents) };
+  raw.memory = { ours, oursSimple, bare, official, cache };
+  log(`idle RSS ours ${(ours.rss / MiB).toFixed(1)} MiB (simple types only ${(oursSimple.rss / MiB).toFixed(1)} MiB), bare ${(bare.rss / MiB).toFixed(1)} MiB, official ${(official.rss / MiB).toFixed(1)} MiB; cache ${(cache.rssDelta / MiB).toFixed(2)} MiB RSS / ${(cache.heapDelta / MiB).toFixed(2)} MiB heap per ${PLAN.cachedEvents}`);
+  return { ours: ours.rss / MiB, oursSimple: oursSimple.rss / MiB, bare: bare.rss / MiB, official: official.rss / MiB, cachePer10k: (cache.rssDelta / MiB) * (10_000 / PLAN.cachedEvents), heapPer10k: (cache.heapDelta / MiB) * (10_000 / PLAN.cachedEvents) };
 }
 
 async function bootstrapTime(url: string): Promise<{ selfDescriptionMs: number; bootstrapMs: number }> {
@@ -163,29 +173,43 @@ async function main(): Promise<void> {
   const m = machine(QUICK);
   const broker = spawn('broker-process.js');
   const rows: Row[] = [];
+  const notes: string[] = [
+    'official: @vfk_research/msb-client-websocket-nodejs 1.0.14, unchanged, registered with the same events (data formats from selfDescriptionOf(BenchService)) and auto reconnect off; '
+      + 'console.error/log/info/warn are no-ops in its worker process, because it writes "Async error:null" on every send and a line on every IO_PUBLISHED. '
+      + 'Its validation on/off is enableDataFormatValidation(true/false) (a failed check is only logged, the event is sent anyway); the round trip and idle RSS use its default (on). '
+      + 'Idle RSS: the same self-description (string and DTO events), so it sits in the DTO row.',
+  ];
   try {
     const { url } = await broker.call<{ url: string }>('start');
     const t = await throughput(url);
-    const ratioRow = (metric: string, oursKey: string, bareKey: string, target?: number, note?: string): Row => {
+    const ratioRow = (metric: string, oursKey: string, bareKey: string, officialKey?: string, target?: number, note?: string): Row => {
       const ours = mid(t.get(oursKey));
       const bare = mid(t.get(bareKey));
       const ratio = ours / bare;
-      return { metric, unit: 'events/s', ours, bare, ratio, note, ...(target !== undefined ? { target: `ratio ≥ ${target}`, pass: ratio >= target } : {}) };
+      const official = officialKey !== undefined ? mid(t.get(officialKey)) : undefined;
+      return {
+        metric, unit: 'events/s', ours, bare, ratio,
+        ...(official !== undefined ? { official, officialRatio: official / bare } : {}),
+        note,
+        ...(target !== undefined ? { target: `ratio ≥ ${target}`, pass: ratio >= target } : {}),
+      };
     };
-    rows.push(ratioRow('publish string event, validation on', 'ours string validate', 'bare string', 0.75));
-    rows.push(ratioRow('publish string event, validation off', 'ours string novalidate', 'bare string'));
-    rows.push(ratioRow('publish DTO event, validation on', 'ours dto validate', 'bare dto', 0.5));
-    rows.push(ratioRow('publish DTO event, validation off', 'ours dto novalidate', 'bare dto'));
-    rows.push(ratioRow('publish string event, validation on', 'ours string validate inproc', 'bare string inproc', undefined, 'broker in the client process'));
+    rows.push(ratioRow('publish string event, validation on', 'ours string validate', 'bare string', 'official string validate', 0.75));
+    rows.push(ratioRow('publish string event, validation off', 'ours string novalidate', 'bare string', 'official string novalidate'));
+    rows.push(ratioRow('publish DTO event, validation on', 'ours dto validate', 'bare dto', 'official dto validate', 0.5));
+    rows.push(ratioRow('publish DTO event, validation off', 'ours dto novalidate', 'bare dto', 'official dto novalidate'));
+    rows.push(ratioRow('publish string event, validation on', 'ours string validate inproc', 'bare string inproc', undefined, undefined, 'broker in the client process'));
 
     const rtt = await roundTrip(broker, url);
-    const p50 = { ours: mid(rtt.ours.map((r) => r.p50Us)), bare: mid(rtt.bare.map((r) => r.p50Us)) };
-    const p99 = { ours: mid(rtt.ours.map((r) => r.p99Us)), bare: mid(rtt.bare.map((r) => r.p99Us)) };
-    rows.push({ metric: 'function call round trip p50', unit: 'µs', ...p50, ratio: p50.ours / p50.bare, target: 'ratio ≤ 1.3', pass: p50.ours / p50.bare <= 1.3 });
-    rows.push({ metric: 'function call round trip p99', unit: 'µs', ...p99, ratio: p99.ours / p99.bare });
+    const p50 = { ours: mid(rtt.ours.map((r) => r.p50Us)), bare: mid(rtt.bare.map((r) => r.p50Us)), official: mid(rtt.official.map((r) => r.p50Us)) };
+    const p99 = { ours: mid(rtt.ours.map((r) => r.p99Us)), bare: mid(rtt.bare.map((r) => r.p99Us)), official: mid(rtt.official.map((r) => r.p99Us)) };
+    rows.push({ metric: 'function call round trip p50', unit: 'µs', ...p50, ratio: p50.ours / p50.bare, officialRatio: p50.official / p50.bare, target: 'ratio ≤ 1.3', pass: p50.ours / p50.bare <= 1.3 });
+    rows.push({ metric: 'function call round trip p99', unit: 'µs', ...p99, ratio: p99.ours / p99.bare, officialRatio: p99.official / p99.bare });
+    const officialTimeouts = rtt.official.reduce((n, r) => n + r.timeouts, 0);
+    if (officialTimeouts > 0) notes.push(`official round trip: ${officialTimeouts} call(s) unanswered within 5 s, left out of the percentiles`);
 
     const mem = await memory(url);
-    rows.push({ metric: 'idle RSS, one registered service with DTOs (class-validator)', unit: 'MiB', ours: mem.ours, bare: mem.bare, ratio: mem.ours / mem.bare, target: 'ours ≤ 60 MiB', pass: mem.ours <= 60 });
+    rows.push({ metric: 'idle RSS, one registered service with DTOs (class-validator)', unit: 'MiB', ours: mem.ours, bare: mem.bare, ratio: mem.ours / mem.bare, official: mem.official, officialRatio: mem.official / mem.bare, target: 'ours ≤ 60 MiB', pass: mem.ours <= 60 });
     rows.push({ metric: 'idle RSS, one registered service with simple types only', unit: 'MiB', ours: mem.oursSimple, bare: mem.bare, ratio: mem.oursSimple / mem.bare, target: 'ours ≤ 60 MiB', pass: mem.oursSimple <= 60 });
     rows.push({ metric: 'RSS per 10,000 cached DTO events', unit: 'MiB', ours: mem.cachePer10k, note: `${mem.heapPer10k.toFixed(1)} MiB of it JS heap` });
 
@@ -201,11 +225,11 @@ async function main(): Promise<void> {
   rows.push({ metric: 'broker: RSS with those services', unit: 'MiB', ours: load.rssMiB, note: `${load.perServiceKiB.toFixed(0)} KiB per service` });
   rows.push({ metric: `broker: calls routed through ${Math.floor(load.services / 2)} flows`, unit: 'calls/s', ours: load.routedPerSec, note: `${Math.round(load.eventsPerSec)} events/s acknowledged` });
 
-  const table = markdownTable(rows, m);
+  const table = markdownTable(rows, m, notes);
   process.stdout.write(`\n${table}\n\n`);
   const failed = rows.filter((r) => r.pass === false).length;
   log(`finished in ${((nowMs() - started) / 1000).toFixed(0)} s; ${failed} target(s) missed; results in ${RESULTS}`);
-  writeJson(RESULTS, { machine: m, plan: PLAN, rows, raw });
+  writeJson(RESULTS, { machine: m, plan: PLAN, rows, notes, raw });
 }
 
 async function cleanup(): Promise<void> {

@@ -5,19 +5,22 @@ import { BareClient, eventFrame } from '../bare-client';
 import { immediate, sleep, nowMs } from '../common';
 import type { Handlers } from '../rpc';
 import { quietLogger } from '../quiet-logger';
+import type { Official } from '../official-client';
 
 /**
  * Publish throughput: events acknowledged by `IO_PUBLISHED` per second, in a steady state
- * after a warm-up. Both clients keep at most `window` events unacknowledged, so neither fills
- * memory; the bare client also waits for the socket to drain above a high-water mark.
+ * after a warm-up. Every client keeps at most `window` events unacknowledged, so none fills
+ * memory; the bare client also waits for the socket to drain above a high-water mark. The
+ * official MSB client publishes with `client.publish(eventId, value)` (synchronous) in batches
+ * and counts the `IO_PUBLISHED` its connection-state listener reports.
  */
 export interface ThroughputSetup {
-  client: 'ours' | 'bare';
+  client: 'ours' | 'bare' | 'official';
   kind: 'string' | 'dto';
   validate: boolean;
   /** Broker URL; absent: start a broker in this process (the "shared event loop" variant). */
   url?: string;
-  /** The bare client's registration, as ours would send it. */
+  /** The bare and the official client's registration, as ours would send it. */
   selfDescriptionJson: string;
 }
 
@@ -38,6 +41,7 @@ const HIGH_WATER_MARK = 1024 * 1024;
 let broker: Broker | undefined;
 let ours: MsbApp<any> | undefined;
 let bare: BareClient | undefined;
+let official: Official | undefined;
 let setup: ThroughputSetup;
 
 async function runOurs(app: MsbApp<any>, run: ThroughputRun): Promise<{ count: number; ms: number }> {
@@ -94,6 +98,35 @@ async function runBare(client: BareClient, frame: Buffer, run: ThroughputRun): P
   return { count: a1 - a0, ms: t1 - t0 };
 }
 
+async function runOfficial(o: Official, run: ThroughputRun): Promise<{ count: number; ms: number }> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { EVENT_OF, STRING_VALUE, measurement } = require('../services') as typeof import('../services');
+  const eventId = EVENT_OF[setup.kind];
+  // As application code would: a fresh DTO per publish.
+  const value = setup.kind === 'string' ? () => STRING_VALUE : measurement;
+  let stop = false;
+  let sent = 0;
+  let i = 0;
+  const producer = (async () => {
+    while (!stop) {
+      for (let k = 0; k < 64; k++) o.client.publish(eventId, value(i++));
+      sent += 64;
+      if (sent - o.acks >= run.window) await o.acked(sent - run.window / 2);
+      else if ((o.client.socket?.bufferedAmount ?? 0) > HIGH_WATER_MARK) await immediate();
+    }
+  })();
+  await sleep(run.warmupMs);
+  const a0 = o.acks;
+  const t0 = nowMs();
+  await sleep(run.durationMs);
+  const a1 = o.acks;
+  const t1 = nowMs();
+  stop = true;
+  await producer;
+  await Promise.race([o.acked(sent), sleep(5000)]);
+  return { count: a1 - a0, ms: t1 - t0 };
+}
+
 let frame: Buffer | undefined;
 
 export const handlers: Handlers = {
@@ -112,6 +145,11 @@ export const handlers: Handlers = {
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       const { BenchService } = require('../services') as typeof import('../services');
       ours = await bootstrap(BenchService, { url, validate: s.validate, logger: quietLogger });
+    } else if (s.client === 'official') {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { connectOfficial, silenceConsole } = require('../official-client') as typeof import('../official-client');
+      silenceConsole();
+      official = await connectOfficial(url, s.selfDescriptionJson, { validate: s.validate });
     } else {
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       const { EVENT_OF, STRING_VALUE, measurement } = require('../services') as typeof import('../services');
@@ -124,12 +162,13 @@ export const handlers: Handlers = {
     return true;
   },
   measure: async (run: ThroughputRun): Promise<ThroughputResult> => {
-    const r = ours ? await runOurs(ours, run) : await runBare(bare!, frame!, run);
+    const r = ours ? await runOurs(ours, run) : official ? await runOfficial(official, run) : await runBare(bare!, frame!, run);
     return { eventsPerSec: (r.count * 1000) / r.ms, acknowledged: r.count, frameBytes: frame?.length ?? 0 };
   },
   close: async () => {
     await ours?.close();
     await bare?.close();
+    await official?.close();
     await broker?.close();
     return true;
   },
