@@ -73,32 +73,74 @@ function dataTypeOfEnum(values: readonly unknown[]): DataType | undefined {
   return undefined;
 }
 
-/** Maps class-validator constraints to JSON-schema keywords. Returns the keywords it could express. */
-function schemaKeywords(list: readonly ValidatorConstraint[]): JsonSchema {
+const DECORATOR_OF: Readonly<Record<string, string>> = {
+  [MIN]: '@Min', [MAX]: '@Max', [MIN_LENGTH]: '@MinLength', [MAX_LENGTH]: '@MaxLength', [IS_LENGTH]: '@Length',
+  [ARRAY_MIN_SIZE]: '@ArrayMinSize', [ARRAY_MAX_SIZE]: '@ArrayMaxSize', [IS_IN]: '@IsIn', [IS_ENUM]: '@IsEnum', [MATCHES]: '@Matches',
+};
+
+function isJsonScalar(v: unknown): boolean {
+  return typeof v === 'string' || typeof v === 'boolean' || v === null || (typeof v === 'number' && Number.isFinite(v));
+}
+
+/**
+ * Maps class-validator constraints to JSON-schema keywords, checking each argument on the way:
+ * what goes into a data format is valid by construction (a finite number, a count, a non-empty
+ * list of JSON values, a pattern that compiles), and a bad argument is a declaration problem
+ * that names the decorator, not a data format the MSB would refuse.
+ */
+function schemaKeywords(list: readonly ValidatorConstraint[], problem: (text: string) => void = () => undefined): JsonSchema {
   const s: JsonSchema = {};
+  const shown = (x: unknown) => (typeof x === 'number' || x instanceof RegExp ? String(x) : JSON.stringify(x) ?? String(x));
+  const bad = (c: ValidatorConstraint, what: string) => {
+    const args = [...c.constraints];
+    while (args.length > 0 && args[args.length - 1] === undefined) args.pop();
+    problem(`has ${DECORATOR_OF[c.name] ?? c.name}(${args.map(shown).join(', ')}): ${what}`);
+  };
+  const finite = (c: ValidatorConstraint, v: unknown): v is number => {
+    if (typeof v === 'number' && Number.isFinite(v)) return true;
+    bad(c, 'the bound must be a finite number');
+    return false;
+  };
+  const count = (c: ValidatorConstraint, v: unknown): v is number => {
+    if (typeof v === 'number' && Number.isInteger(v) && v >= 0) return true;
+    bad(c, 'the length must be a whole number ≥ 0');
+    return false;
+  };
   for (const c of list) {
     const [a, b] = c.constraints;
     switch (c.name) {
-      case MIN: if (typeof a === 'number') s.minimum = a; break;
-      case MAX: if (typeof a === 'number') s.maximum = a; break;
+      case MIN: if (finite(c, a)) s.minimum = a; break;
+      case MAX: if (finite(c, a)) s.maximum = a; break;
       case IS_POSITIVE: s.minimum = 0; s.exclusiveMinimum = true; break;
       case IS_NEGATIVE: s.maximum = 0; s.exclusiveMaximum = true; break;
-      case MIN_LENGTH: if (typeof a === 'number') s.minLength = a; break;
-      case MAX_LENGTH: if (typeof a === 'number') s.maxLength = a; break;
+      case MIN_LENGTH: if (count(c, a)) s.minLength = a; break;
+      case MAX_LENGTH: if (count(c, a)) s.maxLength = a; break;
       case IS_LENGTH:
-        if (typeof a === 'number') s.minLength = a;
-        if (typeof b === 'number') s.maxLength = b;
+        if (count(c, a)) s.minLength = a;
+        if (b !== undefined && count(c, b)) s.maxLength = b;
         break;
       case IS_NOT_EMPTY: s.minLength = Math.max(1, typeof s.minLength === 'number' ? s.minLength : 0); break;
       case MATCHES: {
         // JSON schema has no regex flags: a flagged pattern would reject what class-validator accepts.
         const source = a instanceof RegExp ? (a.flags === '' ? a.source : undefined) : typeof a === 'string' && !b ? a : undefined;
-        if (source !== undefined) s.pattern = source;
+        if (source === undefined) break;
+        try {
+          new RegExp(source);
+          s.pattern = source;
+        } catch (e) {
+          bad(c, `the pattern does not compile (${(e as Error).message})`);
+        }
         break;
       }
-      case IS_IN: case IS_ENUM: s.enum = enumValues(c); break;
-      case ARRAY_MIN_SIZE: if (typeof a === 'number') s.minItems = a; break;
-      case ARRAY_MAX_SIZE: if (typeof a === 'number') s.maxItems = a; break;
+      case IS_IN: case IS_ENUM: {
+        const values = enumValues(c);
+        if (!values || values.length === 0) bad(c, 'it allows no value at all');
+        else if (!values.every(isJsonScalar)) bad(c, 'every allowed value must be a string, a finite number, a boolean or null');
+        else s.enum = values;
+        break;
+      }
+      case ARRAY_MIN_SIZE: if (count(c, a)) s.minItems = a; break;
+      case ARRAY_MAX_SIZE: if (count(c, a)) s.maxItems = a; break;
       case ARRAY_NOT_EMPTY: s.minItems = Math.max(1, typeof s.minItems === 'number' ? s.minItems : 0); break;
       case ARRAY_UNIQUE: s.uniqueItems = true; break;
       default: break;
@@ -233,8 +275,10 @@ export function readDto(target: Function): DtoModel {
     const property = declared.get(name);
     const type = resolveFieldType(target, name, property, scalar, each, (text) => problems.push(`DTO ${definitionName}.${name} ${text}`));
     if (!type) continue;
-    const constraints = schemaKeywords(scalar);
-    const itemConstraints = schemaKeywords(each);
+    const problem = (text: string) => problems.push(`DTO ${definitionName}.${name} ${text}`);
+    if (property?.description !== undefined && typeof property.description !== 'string') problem('has a @Property description that is not a string');
+    const constraints = schemaKeywords(scalar, problem);
+    const itemConstraints = schemaKeywords(each, problem);
     if (type.kind !== 'array') for (const k of ARRAY_KEYWORDS) delete constraints[k];
     fields.push({
       name,
@@ -242,14 +286,14 @@ export function readDto(target: Function): DtoModel {
       constraints,
       itemConstraints,
       optional: list.some((c) => c.name === IS_OPTIONAL),
-      description: property?.description,
+      description: typeof property?.description === 'string' ? property.description : undefined,
     });
   }
 
   let required: string[] | undefined;
   if (options.required === true) required = fields.filter((f) => !f.optional).map((f) => f.name);
   else if (Array.isArray(options.required)) {
-    required = [...options.required];
+    required = [...new Set(options.required)];
     for (const r of required) if (!fields.some((f) => f.name === r)) problems.push(`DTO ${definitionName}: required field "${r}" is not a field of the class`);
   }
   if (required && required.length === 0) required = undefined;

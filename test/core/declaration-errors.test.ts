@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { expect } from 'chai';
-import { IsArray, IsIn, IsString } from 'class-validator';
+import { IsArray, IsIn, IsInt, IsString, Matches, MaxLength, Min } from 'class-validator';
 import {
   ConfigParam, CorrelationId, DataType, Event, MsbDeclarationError, MsbError, MsbEvent, MsbFunction, OnConfigChange, Payload,
   Property, SmartObject, selfDescriptionOf,
@@ -213,12 +213,24 @@ describe('declaration errors', () => {
     expectDeclarationError(Silent, 'Silent', [['Silent.e', 'DTO Undecorated has no fields', '@Property()']]);
   });
 
-  it('a generated data format that the MSB meta-schema would reject (@IsIn([]) gives an empty enum)', () => {
-    class Nothing { @IsIn([]) choice!: string; }
+  it('decorator arguments that would make a data format the MSB refuses (@IsIn([]), @Min(NaN), @MaxLength(-1), a pattern that does not compile)', () => {
+    class Nothing {
+      @IsIn([]) choice!: string;
+      @IsInt() @Min(Number.NaN) low!: number;
+      @IsString() @MaxLength(-1) short!: string;
+      @IsString() @Matches('(unclosed') code!: string;
+      @IsIn([{ not: 'a scalar' }]) odd!: string;
+    }
     @SmartObject(IDENTITY)
     class EmptyEnum { @Event({ dataType: Nothing }) e!: MsbEvent<Nothing>; @MsbFunction() f(@Payload() n: Nothing): void { void n; } }
-    const problems = expectDeclarationError(EmptyEnum, 'EmptyEnum', [['EmptyEnum.e', 'built from the declaration is not valid', '/Nothing/properties/choice/enum']]);
-    expect(problems, 'reported once, not per use').to.have.length(1);
+    const problems = expectDeclarationError(EmptyEnum, 'EmptyEnum', [
+      ['EmptyEnum.e', 'Nothing.choice', '@IsIn([])', 'allows no value'],
+      ['Nothing.low', '@Min(NaN)', 'finite number'],
+      ['Nothing.short', '@MaxLength(-1)', 'whole number'],
+      ['Nothing.code', '@Matches("(unclosed")', 'does not compile'],
+      ['Nothing.odd', '@IsIn', 'string, a finite number, a boolean or null'],
+    ]);
+    expect(problems, 'reported once, not per use').to.have.length(5);
   });
 
   it('reports several problems of every kind together in one error', () => {

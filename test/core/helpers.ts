@@ -1,3 +1,4 @@
+import { dataFormatProblems } from '../../lib/schema/data-format-schema';
 import { expect } from 'chai';
 import { MsbDeclarationError, selfDescriptionOf } from '../../lib';
 import type { SelfDescription, SelfDescriptionOptions } from '../../lib';
@@ -15,7 +16,12 @@ export const ISOLATED = { env: false, propertiesFile: false } as const;
 
 /** The self-description, read with {@link ISOLATED} unless options say otherwise. */
 export function describeIsolated(target: Function, options: SelfDescriptionOptions = {}): SelfDescription {
-  return selfDescriptionOf(target, { ...ISOLATED, ...options });
+  const sd = selfDescriptionOf(target, { ...ISOLATED, ...options });
+  // Every data format the decorators build must pass the MSB meta-schema: the builder relies on
+  // that being true by construction, and every test that describes a class checks it here.
+  for (const e of sd.events) if (e.dataFormat) expect(dataFormatProblems(e.dataFormat, 'event'), `event ${e.eventId}`).to.deep.equal([]);
+  for (const f of sd.functions) if (f.dataFormat) expect(dataFormatProblems(f.dataFormat, 'function'), `function ${f.functionId}`).to.deep.equal([]);
+  return sd;
 }
 
 /** The data format of the event with the given id. */
