@@ -61,6 +61,8 @@ describe('runtime: every server status and bad server message', () => {
       expect((errors[0] as MsbPublishError).status).to.equal(status);
       await app.instance.text.emit('after');
       await until(() => events.length === 1, 'the next event');
+      // The broker records an event just before it acknowledges it.
+      await until(() => app.counters().acknowledged === 1, 'the acknowledgement');
       expect(app.counters()).to.include({ acknowledged: 1, inFlight: 0 });
     });
   }
