@@ -1,6 +1,6 @@
 import { expect } from 'chai';
-import { Broker, FlowError, JsonPointerError, buildParameters, compileFlow, getPointer, setPointer, startBroker } from '../../lib/broker';
-import { TestClient, bodyOf, isPublishAnswer, smartObject, uid, waitFor } from './helpers';
+import { FlowError, JsonPointerError, buildParameters, compileFlow, getPointer, setPointer, startBroker } from '../../lib/broker';
+import { BrokerFixture, TestClient, bodyOf, isPublishAnswer, smartObject, uid, waitFor } from './helpers';
 
 /** The [Py] integration_flow.json skeleton of spec 11.3 with placeholders filled in. */
 function pyFlow(src: string, dst: string, owner: string): Record<string, unknown> {
@@ -127,20 +127,8 @@ function chainedFlow(s1: string, s2: string): Record<string, unknown> {
 
 describe('broker: flows', function () {
   this.timeout(10000);
-  let broker: Broker;
-  const clients: TestClient[] = [];
-  const connect = async (sockJs = true): Promise<TestClient> => {
-    const c = await TestClient.connect(broker.url, { sockJs });
-    clients.push(c);
-    return c;
-  };
-  beforeEach(async () => {
-    broker = await startBroker();
-  });
-  afterEach(async () => {
-    await Promise.all(clients.splice(0).map((c) => c.close()));
-    await broker.close();
-  });
+  const fx = new BrokerFixture();
+  const connect = (sockJs = true): Promise<TestClient> => fx.connect({ sockJs });
 
   it('short form by uuid: default map dataObject → dataObject, correlationId passed on', async () => {
     const src = await connect();
@@ -149,7 +137,7 @@ describe('broker: flows', function () {
     const b = uid('b');
     await src.registerAndWait(smartObject(a));
     await dst.registerAndWait(smartObject(b));
-    broker.deployFlow({ from: { service: a, event: 'EV1' }, to: { service: b, function: 'fn' } });
+    fx.broker.deployFlow({ from: { service: a, event: 'EV1' }, to: { service: b, function: 'fn' } });
     src.publish({ uuid: a, eventId: 'EV1', dataObject: 'hello "x"', correlationId: 'corr-1' });
     expect(await src.next(isPublishAnswer)).to.equal('IO_PUBLISHED');
     const c = await dst.next((m) => m.startsWith('C '));
@@ -160,7 +148,7 @@ describe('broker: flows', function () {
     const c = await connect();
     const a = uid('a');
     await c.registerAndWait(smartObject(a, { name: 'Drill' }));
-    const id = broker.deployFlow({
+    const id = fx.broker.deployFlow({
       id: 'mine',
       from: { service: 'Drill', event: 'arrayev' },
       to: { service: 'Drill', function: '/arrayfun' },
@@ -178,11 +166,11 @@ describe('broker: flows', function () {
     const so = uid('py');
     await c.registerAndWait(smartObject(so));
     const body = JSON.stringify(pyFlow(so, so, 'owner')).replace(/\n/g, '');
-    const created = await fetch(`${broker.httpUrl}/integrationFlow/create`, { method: 'POST', body, headers: { 'content-type': 'application/json' } });
+    const created = await fetch(`${fx.broker.httpUrl}/integrationFlow/create`, { method: 'POST', body, headers: { 'content-type': 'application/json' } });
     expect(created.status).to.equal(201);
     const { id } = (await created.json()) as { id: number };
     expect(id).to.be.a('number').above(0);
-    expect((await fetch(`${broker.httpUrl}/integrationFlow/${id}/deploy`, { method: 'PUT' })).status).to.equal(200);
+    expect((await fetch(`${fx.broker.httpUrl}/integrationFlow/${id}/deploy`, { method: 'PUT' })).status).to.equal(200);
     c.publish({ uuid: so, eventId: 'arrayev', dataObject: ['Hello', 'World', '!'], correlationId: '123456789987654321' });
     const call = bodyOf(await c.next((m) => m.startsWith('C ')));
     expect(call).to.deep.equal({ uuid: so, correlationId: '123456789987654321', functionId: '/arrayfun', functionParameters: { a: ['Hello', 'World', '!'] } });
@@ -195,7 +183,7 @@ describe('broker: flows', function () {
     const s2 = uid('s2');
     await c1.registerAndWait(smartObject(s1, { events: [{ '@id': 0, eventId: 'TestEvent', dataFormat: { dataObject: { type: 'string' } } }], functions: [{ functionId: 'ReceiveString', dataFormat: { message: { type: 'string' } } }] }));
     await c2.registerAndWait(smartObject(s2, { events: [{ '@id': 0, eventId: 'TestResponseEvent', dataFormat: { dataObject: { type: 'string' } } }], functions: [{ functionId: 'Relay', dataFormat: { message: { type: 'string' } }, responseEvents: [0] }] }));
-    const res = await fetch(`${broker.httpUrl}/integrationFlow/create/deploy`, { method: 'POST', body: JSON.stringify(chainedFlow(s1, s2)) });
+    const res = await fetch(`${fx.broker.httpUrl}/integrationFlow/create/deploy`, { method: 'POST', body: JSON.stringify(chainedFlow(s1, s2)) });
     expect(res.status).to.equal(201);
     expect(await res.json()).to.include({ deployed: true });
     c1.publish({ uuid: s1, eventId: 'TestEvent', dataObject: 'TestValue', correlationId: 'chain-1' });
@@ -210,14 +198,14 @@ describe('broker: flows', function () {
     const c = await connect();
     const a = uid('a');
     await c.registerAndWait(smartObject(a));
-    const id = broker.deployFlow({ from: { service: a, event: 'EV1' }, to: { service: a, function: 'fn' } });
-    expect(broker.undeployFlow(id)).to.equal(true);
+    const id = fx.broker.deployFlow({ from: { service: a, event: 'EV1' }, to: { service: a, function: 'fn' } });
+    expect(fx.broker.undeployFlow(id)).to.equal(true);
     c.publish({ uuid: a, eventId: 'EV1', dataObject: 'one' });
     expect(await c.next(isPublishAnswer)).to.equal('IO_PUBLISHED');
     await c.barrier(smartObject(a));
     expect(c.queue.filter((m) => m.startsWith('C '))).to.deep.equal([]);
-    expect(broker.flows().find((f) => f.id === id)?.deployed).to.equal(false);
-    expect((await fetch(`${broker.httpUrl}/integrationFlow/${id}/deploy`, { method: 'PUT' })).status).to.equal(200);
+    expect(fx.broker.flows().find((f) => f.id === id)?.deployed).to.equal(false);
+    expect((await fetch(`${fx.broker.httpUrl}/integrationFlow/${id}/deploy`, { method: 'PUT' })).status).to.equal(200);
     c.publish({ uuid: a, eventId: 'EV1', dataObject: 'two' });
     expect(bodyOf(await c.next((m) => m.startsWith('C '))).functionParameters).to.deep.equal({ dataObject: 'two' });
   });
@@ -229,13 +217,13 @@ describe('broker: flows', function () {
     const b = uid('b');
     await src.registerAndWait(smartObject(a));
     await dst.registerAndWait(smartObject(b));
-    const flowId = broker.deployFlow({ from: { service: a, event: 'EV1' }, to: { service: b, function: 'fn' } });
-    broker.deployFlow({ from: { service: a, event: 'EV1' }, to: { service: 'ghost', function: 'fn' } });
-    const gone = waitFor(broker, 'disconnected', (d: { uuids: string[] }) => d.uuids.includes(b));
+    const flowId = fx.broker.deployFlow({ from: { service: a, event: 'EV1' }, to: { service: b, function: 'fn' } });
+    fx.broker.deployFlow({ from: { service: a, event: 'EV1' }, to: { service: 'ghost', function: 'fn' } });
+    const gone = waitFor(fx.broker, 'disconnected', (d: { uuids: string[] }) => d.uuids.includes(b));
     await dst.close();
     await gone;
-    const offline = waitFor(broker, 'undeliverable', (u: { uuid: string }) => u.uuid === b);
-    const ghost = waitFor(broker, 'undeliverable', (u: { uuid: string }) => u.uuid === 'ghost');
+    const offline = waitFor(fx.broker, 'undeliverable', (u: { uuid: string }) => u.uuid === b);
+    const ghost = waitFor(fx.broker, 'undeliverable', (u: { uuid: string }) => u.uuid === 'ghost');
     src.publish({ uuid: a, eventId: 'EV1', dataObject: 'x', correlationId: 'lost?' });
     expect(await src.next(isPublishAnswer)).to.equal('IO_PUBLISHED');
     const u = await offline;
@@ -250,8 +238,8 @@ describe('broker: flows', function () {
     expect(() => compileFlow({ from: { service: 'a', event: 'e' }, to: { service: 'b' } })).to.throw(FlowError, /"to"/);
     expect(() => compileFlow({ from: { service: 'a', event: 'e' }, to: { service: 'b', function: 'f' }, map: { x: '/y' } })).to.throw(FlowError, /must be empty or start with/);
     expect(() => compileFlow({ transitions: [] })).to.throw(FlowError, /no InputEvent/);
-    expect(() => broker.deployFlow({ transitions: 'x' } as never)).to.throw(FlowError, /transitions/);
-    const res = await fetch(`${broker.httpUrl}/integrationFlow/create`, { method: 'POST', body: '{"name":"x"}' });
+    expect(() => fx.broker.deployFlow({ transitions: 'x' } as never)).to.throw(FlowError, /transitions/);
+    const res = await fetch(`${fx.broker.httpUrl}/integrationFlow/create`, { method: 'POST', body: '{"name":"x"}' });
     expect(res.status).to.equal(400);
     expect(((await res.json()) as { error: string }).error).to.match(/transitions/);
     let err: unknown;
@@ -260,9 +248,8 @@ describe('broker: flows', function () {
   });
 
   it('deploys flows given in the options at start', async () => {
-    await broker.close();
     const a = uid('a');
-    broker = await startBroker({ flows: [{ from: { service: a, event: 'NOPAY' }, to: { service: a, function: 'fn' }, map: { '/when': '/postDate' } }] });
+    await fx.restart({ flows: [{ from: { service: a, event: 'NOPAY' }, to: { service: a, function: 'fn' }, map: { '/when': '/postDate' } }] });
     const c = await connect();
     await c.registerAndWait(smartObject(a));
     c.publish({ uuid: a, eventId: 'NOPAY', postDate: '2024-01-01T00:00:00.000Z' });

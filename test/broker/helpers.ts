@@ -1,4 +1,6 @@
 import { EventEmitter } from 'node:events';
+import { startBroker } from '../../lib/broker';
+import type { Broker, BrokerOptions } from '../../lib/broker';
 import WebSocket from 'ws';
 import { decodeServerFrame, encodeClientFrame } from '../../lib/protocol/frames';
 import { encodeEvent, encodeRegistration, EventMessage } from '../../lib/protocol/messages';
@@ -203,4 +205,41 @@ export function smartObject(uuid: string, extra: Record<string, unknown> = {}): 
 /** The parsed body of a `C`/`K` message. */
 export function bodyOf(message: string): any {
   return JSON.parse(message.slice(2));
+}
+
+/**
+ * A fresh broker for every test of the enclosing `describe`, and the test clients connected
+ * to it; all of them are closed after each test. `restart` swaps in a broker with other options.
+ */
+export class BrokerFixture {
+  broker!: Broker;
+  private readonly clients: TestClient[] = [];
+
+  constructor(options: BrokerOptions = {}) {
+    beforeEach(async () => {
+      this.broker = await startBroker(options);
+    });
+    afterEach(async () => {
+      await Promise.all(this.clients.splice(0).map((c) => c.close()));
+      await this.broker.close();
+    });
+  }
+
+  /** Connects a test client to the current broker; it is closed after the test. */
+  async connect(opts: Parameters<typeof TestClient.connect>[1] = {}): Promise<TestClient> {
+    return this.track(await TestClient.connect(this.broker.url, opts));
+  }
+
+  /** Closes `c` after the test, like the clients `connect` makes. */
+  track(c: TestClient): TestClient {
+    this.clients.push(c);
+    return c;
+  }
+
+  /** Replaces the current broker with one started with `options`. */
+  async restart(options: BrokerOptions): Promise<Broker> {
+    await this.broker.close();
+    this.broker = await startBroker(options);
+    return this.broker;
+  }
 }

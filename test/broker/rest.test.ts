@@ -1,8 +1,7 @@
 import { expect } from 'chai';
 import { generate } from 'selfsigned';
 import WebSocket from 'ws';
-import { Broker, startBroker } from '../../lib/broker';
-import { TestClient, bodyOf, smartObject, uid } from './helpers';
+import { BrokerFixture, TestClient, bodyOf, smartObject, uid } from './helpers';
 
 async function json(res: Response): Promise<any> {
   return res.json();
@@ -10,21 +9,9 @@ async function json(res: Response): Promise<any> {
 
 describe('broker: REST API', function () {
   this.timeout(10000);
-  let broker: Broker;
-  const clients: TestClient[] = [];
-  const connect = async (): Promise<TestClient> => {
-    const c = await TestClient.connect(broker.url);
-    clients.push(c);
-    return c;
-  };
-  const url = (p: string): string => broker.httpUrl + p;
-  beforeEach(async () => {
-    broker = await startBroker();
-  });
-  afterEach(async () => {
-    await Promise.all(clients.splice(0).map((c) => c.close()));
-    await broker.close();
-  });
+  const fx = new BrokerFixture();
+  const connect = (opts: Parameters<typeof fx.connect>[0] = {}): Promise<TestClient> => fx.connect(opts);
+  const url = (p: string): string => fx.broker.httpUrl + p;
 
   it('health and info: 200 {"status":"UP"} on every spelling', async () => {
     for (const p of ['/actuator/health', '/actuator/info', '/info', '/health']) {
@@ -138,8 +125,7 @@ describe('broker: REST API', function () {
     const bad = await fetch(url('/integrationFlow/create'), { method: 'POST', body: '{nope' });
     expect(bad.status).to.equal(400);
     expect((await json(bad)).error).to.match(/not valid JSON/);
-    await broker.close();
-    broker = await startBroker({ maxBodyBytes: 100 });
+    await fx.restart({ maxBodyBytes: 100 });
     const big = await fetch(url('/integrationFlow/create'), { method: 'POST', body: JSON.stringify({ x: 'y'.repeat(1000) }) });
     expect(big.status).to.equal(413);
     expect((await fetch(url('/nothing/here'))).status).to.equal(404);
@@ -149,12 +135,10 @@ describe('broker: REST API', function () {
   });
 
   it('msbPorts with port 0s: websocket, smart-object and flow ports serve only their paths', async () => {
-    await broker.close();
-    broker = await startBroker({ msbPorts: { websocket: 0, smartObjects: 0, flows: 0 } });
-    const msb = broker.msb!;
-    expect(new Set([msb.websocketPort, msb.smartObjectsPort, msb.flowsPort, broker.port]).size).to.equal(4);
-    const c = await TestClient.connect(msb.websocketUrl);
-    clients.push(c);
+    await fx.restart({ msbPorts: { websocket: 0, smartObjects: 0, flows: 0 } });
+    const msb = fx.broker.msb!;
+    expect(new Set([msb.websocketPort, msb.smartObjectsPort, msb.flowsPort, fx.broker.port]).size).to.equal(4);
+    const c = fx.track(await TestClient.connect(msb.websocketUrl));
     const uuid = uid();
     expect(await c.registerAndWait(smartObject(uuid))).to.equal('IO_REGISTERED');
     expect((await fetch(`${msb.websocketUrl.replace('ws:', 'http:')}/websocket/data/info`)).status).to.equal(200);
@@ -171,12 +155,10 @@ describe('broker: REST API', function () {
   });
 
   it('serves wss:// and https:// with tls', async () => {
-    await broker.close();
     const pems = await generate([{ name: 'commonName', value: 'localhost' }], { keySize: 2048 } as never);
-    broker = await startBroker({ tls: { key: pems.private, cert: pems.cert } });
-    expect(broker.url).to.match(/^wss:\/\//);
-    const c = await TestClient.connect(broker.url, { ws: { rejectUnauthorized: false } as WebSocket.ClientOptions });
-    clients.push(c);
+    await fx.restart({ tls: { key: pems.private, cert: pems.cert } });
+    expect(fx.broker.url).to.match(/^wss:\/\//);
+    const c = await fx.connect({ ws: { rejectUnauthorized: false } as WebSocket.ClientOptions });
     expect(await c.registerAndWait(smartObject(uid()))).to.equal('IO_REGISTERED');
   });
 });

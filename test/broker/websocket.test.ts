@@ -1,25 +1,12 @@
 import { expect } from 'chai';
-import { Broker, DeliveryError, startBroker } from '../../lib/broker';
+import { DeliveryError } from '../../lib/broker';
 import { decodeServerFrame, parseServerMessage } from '../../lib/protocol';
-import { TestClient, bodyOf, isPublishAnswer, isRegistrationAnswer, smartObject, uid, waitFor } from './helpers';
+import { BrokerFixture, TestClient, bodyOf, isPublishAnswer, isRegistrationAnswer, smartObject, uid, waitFor } from './helpers';
 
 describe('broker: websocket protocol', function () {
   this.timeout(10000);
-  let broker: Broker;
-  const clients: TestClient[] = [];
-  const connect = async (opts: Parameters<typeof TestClient.connect>[1] = {}): Promise<TestClient> => {
-    const c = await TestClient.connect(broker.url, opts);
-    clients.push(c);
-    return c;
-  };
-
-  beforeEach(async () => {
-    broker = await startBroker();
-  });
-  afterEach(async () => {
-    await Promise.all(clients.splice(0).map((c) => c.close()));
-    await broker.close();
-  });
+  const fx = new BrokerFixture();
+  const connect = (opts: Parameters<typeof fx.connect>[0] = {}): Promise<TestClient> => fx.connect(opts);
 
   it('SockJS: sends o, then a["IO_CONNECTED"] at once', async () => {
     const c = await connect();
@@ -41,13 +28,13 @@ describe('broker: websocket protocol', function () {
   it('refuses upgrades on other paths with 404', async () => {
     for (const path of ['/', '/websocket', '/websocket/data/1234/abc/websocket', '/websocket/data/12/a.b/websocket']) {
       let err: Error | undefined;
-      await TestClient.connect(broker.url, { path }).catch((e: Error) => (err = e));
+      await TestClient.connect(fx.broker.url, { path }).catch((e: Error) => (err = e));
       expect(err?.message, path).to.equal('HTTP 404');
     }
   });
 
   it('serves GET /websocket/data/info for the Java client', async () => {
-    const res = await fetch(`${broker.httpUrl}/websocket/data/info`);
+    const res = await fetch(`${fx.broker.httpUrl}/websocket/data/info`);
     expect(res.status).to.equal(200);
     const body = (await res.json()) as Record<string, unknown>;
     expect(body).to.include({ websocket: true, cookie_needed: false });
@@ -58,10 +45,10 @@ describe('broker: websocket protocol', function () {
   it('registers (IO_REGISTERED), emits "registered" and lists the service', async () => {
     const c = await connect();
     const uuid = uid();
-    const registered = waitFor(broker, 'registered', (r: { uuid: string }) => r.uuid === uuid);
+    const registered = waitFor(fx.broker, 'registered', (r: { uuid: string }) => r.uuid === uuid);
     expect(await c.registerAndWait(smartObject(uuid))).to.equal('IO_REGISTERED');
     expect((await registered).selfDescription.name).to.equal(`SO ${uuid}`);
-    const s = broker.services().find((x) => x.uuid === uuid);
+    const s = fx.broker.services().find((x) => x.uuid === uuid);
     expect(s).to.include({ name: `SO ${uuid}`, '@class': 'SmartObject', connected: true });
   });
 
@@ -83,11 +70,11 @@ describe('broker: websocket protocol', function () {
       [smartObject(uid(), { services: [] }), /only a Gateway/],
     ];
     for (const [sd, re] of cases) {
-      const rejected = waitFor(broker, 'rejected', (r: { status: string }) => r.status === 'NIO_REGISTRATION_ERROR');
+      const rejected = waitFor(fx.broker, 'rejected', (r: { status: string }) => r.status === 'NIO_REGISTRATION_ERROR');
       expect(await c.registerAndWait(sd)).to.equal('NIO_REGISTRATION_ERROR');
       expect((await rejected).reason).to.match(re);
     }
-    expect(broker.services()).to.have.length(0);
+    expect(fx.broker.services()).to.have.length(0);
   });
 
   it('accepts the Java dialect: duplicate @class, lower-case config types, function @ids, inline response events', async () => {
@@ -130,7 +117,7 @@ describe('broker: websocket protocol', function () {
       c.publish({ uuid, eventId: 'TestResponseEvent', dataObject: 'v' });
       expect(await c.next(isPublishAnswer)).to.equal('IO_PUBLISHED');
     }
-    expect(broker.services().map((s) => s.uuid).sort()).to.deep.equal([app, so].sort());
+    expect(fx.broker.services().map((s) => s.uuid).sort()).to.deep.equal([app, so].sort());
   });
 
   it('accepts Py pretty JSON in raw mode with real newlines and priority names', async () => {
@@ -138,7 +125,7 @@ describe('broker: websocket protocol', function () {
     const uuid = uid();
     c.sendFrame(`R ${JSON.stringify(smartObject(uuid), null, 4)}\n`);
     expect(await c.next(isRegistrationAnswer)).to.equal('IO_REGISTERED');
-    const event = waitFor(broker, 'event', (e: { uuid: string }) => e.uuid === uuid);
+    const event = waitFor(fx.broker, 'event', (e: { uuid: string }) => e.uuid === uuid);
     c.sendFrame(`E {\n    "uuid": "${uuid}",\n    "eventId": "EV1",\n    "dataObject": "hello",\n    "priority": "HIGH",\n    "postDate": "2020-01-01 00:00:00"\n}`);
     expect(await c.next(isPublishAnswer)).to.equal('IO_PUBLISHED');
     expect((await event).event).to.deep.equal({ uuid, eventId: 'EV1', priority: 2, postDate: '2020-01-01 00:00:00', dataObject: 'hello' });
@@ -149,7 +136,7 @@ describe('broker: websocket protocol', function () {
     const uuid = uid();
     expect(await c.registerAndWait(smartObject(uuid))).to.equal('IO_REGISTERED');
     expect(await c.registerAndWait(smartObject(uuid, { name: 'renamed' }))).to.equal('IO_REGISTERED');
-    expect(broker.services().filter((s) => s.uuid === uuid).map((s) => s.name)).to.deep.equal(['renamed']);
+    expect(fx.broker.services().filter((s) => s.uuid === uuid).map((s) => s.name)).to.deep.equal(['renamed']);
   });
 
   it('answers NIO_ALREADY_CONNECTED when another live connection holds the uuid, and frees it on disconnect', async () => {
@@ -157,13 +144,13 @@ describe('broker: websocket protocol', function () {
     const b = await connect();
     const uuid = uid();
     expect(await a.registerAndWait(smartObject(uuid))).to.equal('IO_REGISTERED');
-    const rejected = waitFor(broker, 'rejected', (r: { status: string }) => r.status === 'NIO_ALREADY_CONNECTED');
+    const rejected = waitFor(fx.broker, 'rejected', (r: { status: string }) => r.status === 'NIO_ALREADY_CONNECTED');
     expect(await b.registerAndWait(smartObject(uuid))).to.equal('NIO_ALREADY_CONNECTED');
     expect((await rejected).uuid).to.equal(uuid);
-    const gone = waitFor(broker, 'disconnected', (d: { uuids: string[] }) => d.uuids.includes(uuid));
+    const gone = waitFor(fx.broker, 'disconnected', (d: { uuids: string[] }) => d.uuids.includes(uuid));
     await a.close();
     await gone;
-    expect(broker.services().find((s) => s.uuid === uuid)?.connected).to.equal(false);
+    expect(fx.broker.services().find((s) => s.uuid === uuid)?.connected).to.equal(false);
     expect(await b.registerAndWait(smartObject(uuid))).to.equal('IO_REGISTERED');
   });
 
@@ -172,7 +159,7 @@ describe('broker: websocket protocol', function () {
     const gw = uid('gw');
     const sub = uid('sub');
     const sd = { uuid: gw, '@class': 'Gateway', name: 'gw', token: 't', events: [], functions: [], services: [smartObject(sub)] };
-    const subRegistered = waitFor(broker, 'registered', (r: { uuid: string }) => r.uuid === sub);
+    const subRegistered = waitFor(fx.broker, 'registered', (r: { uuid: string }) => r.uuid === sub);
     expect(await c.registerAndWait(sd)).to.equal('IO_REGISTERED');
     expect((await subRegistered).parent).to.equal(gw);
     c.publish({ uuid: sub, eventId: 'EV1', dataObject: 'x' });
@@ -184,7 +171,7 @@ describe('broker: websocket protocol', function () {
     const uuid = uid();
     await c.registerAndWait(smartObject(uuid));
     const seen: unknown[] = [];
-    broker.on('event', (e) => seen.push(e.event.dataObject));
+    fx.broker.on('event', (e) => seen.push(e.event.dataObject));
     for (let i = 0; i < 50; i++) c.publish({ uuid, eventId: 'EV1', dataObject: `v${i}` });
     const answers: string[] = [];
     for (let i = 0; i < 50; i++) answers.push(await c.next(isPublishAnswer));
@@ -200,7 +187,7 @@ describe('broker: websocket protocol', function () {
     const uuid = uid();
     await owner.registerAndWait(smartObject(uuid));
     let events = 0;
-    broker.on('event', () => events++);
+    fx.broker.on('event', () => events++);
     thief.publish({ uuid, eventId: 'EV1', dataObject: 'forged' });
     expect(await thief.next(isPublishAnswer)).to.equal('NIO_UNAUTHORIZED_CONNECTION');
     thief.publish({ uuid: uid('nobody'), eventId: 'EV1' });
@@ -229,13 +216,13 @@ describe('broker: websocket protocol', function () {
     const uuid = uid();
     const s = 'q"uote\' back\\slash \\n line\nbreak tab\t äöü 日本 🚀 \u2028\u2029 </script>';
     await c.registerAndWait(smartObject(uuid, { description: s, name: s }));
-    expect(broker.services().find((x) => x.uuid === uuid)?.selfDescription.description).to.equal(s);
-    const ev = waitFor(broker, 'event', (e: { uuid: string }) => e.uuid === uuid);
+    expect(fx.broker.services().find((x) => x.uuid === uuid)?.selfDescription.description).to.equal(s);
+    const ev = waitFor(fx.broker, 'event', (e: { uuid: string }) => e.uuid === uuid);
     c.publish({ uuid, eventId: 'EV1', dataObject: { s, list: [s] }, correlationId: s });
     const got = (await ev).event;
     expect(got.dataObject).to.deep.equal({ s, list: [s] });
     expect(got.correlationId).to.equal(s);
-    await broker.callFunction(uuid, 'fn', { dataObject: s, [s]: [s] }, s);
+    await fx.broker.callFunction(uuid, 'fn', { dataObject: s, [s]: [s] }, s);
     const call = parseServerMessage(await c.next((m) => m.startsWith('C ')));
     expect(call).to.deep.equal({ type: 'call', call: { uuid, correlationId: s, functionId: 'fn', functionParameters: { dataObject: s, [s]: [s] } } });
   });
@@ -244,25 +231,24 @@ describe('broker: websocket protocol', function () {
     const c = await connect({ sockJs: false });
     const uuid = uid();
     await c.registerAndWait(smartObject(uuid));
-    const callEvent = waitFor(broker, 'call', (x: { uuid: string }) => x.uuid === uuid);
-    expect(await broker.callFunction(uuid, '/arrayfun', { dataObject: ['a'] }, 'corr')).to.equal(true);
+    const callEvent = waitFor(fx.broker, 'call', (x: { uuid: string }) => x.uuid === uuid);
+    expect(await fx.broker.callFunction(uuid, '/arrayfun', { dataObject: ['a'] }, 'corr')).to.equal(true);
     expect(bodyOf(await c.next((m) => m.startsWith('C ')))).to.deep.equal({ uuid, correlationId: 'corr', functionId: '/arrayfun', functionParameters: { dataObject: ['a'] } });
     expect((await callEvent).functionId).to.equal('/arrayfun');
-    expect(await broker.setConfig(uuid, { p1: false })).to.equal(true);
+    expect(await fx.broker.setConfig(uuid, { p1: false })).to.equal(true);
     expect(await c.next((m) => m.startsWith('K '))).to.equal(`K {"uuid":"${uuid}","params":{"p1":false}}`);
-    const gone = waitFor(broker, 'disconnected', (d: { uuids: string[] }) => d.uuids.includes(uuid));
+    const gone = waitFor(fx.broker, 'disconnected', (d: { uuids: string[] }) => d.uuids.includes(uuid));
     await c.close();
     await gone;
-    const offline = await broker.callFunction(uuid, 'fn', {}).catch((e: unknown) => e);
+    const offline = await fx.broker.callFunction(uuid, 'fn', {}).catch((e: unknown) => e);
     expect(offline).to.be.instanceOf(DeliveryError).and.to.include({ code: 'OFFLINE' });
     expect((offline as Error).message).to.match(/offline/);
-    const unknown = await broker.setConfig('nope', {}).catch((e: unknown) => e);
+    const unknown = await fx.broker.setConfig('nope', {}).catch((e: unknown) => e);
     expect(unknown).to.be.instanceOf(DeliveryError).and.to.include({ code: 'UNKNOWN_SERVICE' });
   });
 
   it('sends SockJS heartbeats and application pings when configured; pong is accepted', async () => {
-    await broker.close();
-    broker = await startBroker({ heartbeatMs: 30, pingMs: 30 });
+    await fx.restart({ heartbeatMs: 30, pingMs: 30 });
     const c = await connect();
     const raw = await connect({ sockJs: false });
     expect(await c.nextFrame((f) => f === 'h')).to.equal('h');
@@ -274,30 +260,29 @@ describe('broker: websocket protocol', function () {
   });
 
   it('strictTokens: only tokens issued by the broker register; VERIFIED lifecycle', async () => {
-    await broker.close();
-    broker = await startBroker({ strictTokens: true });
+    await fx.restart({ strictTokens: true });
     const c = await connect();
     const uuid = uid();
     expect(await c.registerAndWait(smartObject(uuid, { token: 'made-up' }))).to.equal('NIO_REGISTRATION_ERROR');
-    const res = await fetch(`${broker.httpUrl}/token/owner-1`, { method: 'POST' });
+    const res = await fetch(`${fx.broker.httpUrl}/token/owner-1`, { method: 'POST' });
     expect(res.status).to.equal(201);
     const { token } = (await res.json()) as { token: string };
     expect(await c.registerAndWait(smartObject(uuid, { token }))).to.equal('IO_REGISTERED');
     expect(await c.registerAndWait(smartObject(uid(), { token }))).to.equal('NIO_REGISTRATION_ERROR');
-    const svc = (await (await fetch(`${broker.httpUrl}/service/${uuid}`)).json()) as Record<string, unknown>;
+    const svc = (await (await fetch(`${fx.broker.httpUrl}/service/${uuid}`)).json()) as Record<string, unknown>;
     expect(svc.lifecycleState).to.equal('VERIFIED');
   });
 
   it('close() closes every connection with 1001 (SockJS c-frame first) and resolves', async () => {
     const c = await connect();
     const raw = await connect({ sockJs: false });
-    await broker.close();
+    await fx.broker.close();
     expect((await c.waitClosed()).code).to.equal(1001);
     expect((await raw.waitClosed()).code).to.equal(1001);
     expect(c.frames).to.include('c[1001,"broker shutting down"]');
     expect(decodeServerFrame(c.frames[c.frames.length - 1], true)).to.deep.equal({ kind: 'close', code: 1001, reason: 'broker shutting down' });
     let err: Error | undefined;
-    await TestClient.connect(broker.url).catch((e: Error) => (err = e));
+    await TestClient.connect(fx.broker.url).catch((e: Error) => (err = e));
     expect(err).to.be.instanceOf(Error);
   });
 });
