@@ -1,7 +1,8 @@
 import { EventEmitter } from 'node:events';
 import { PONG, Status, encodeEvent, encodeRegistration, parseServerMessage } from '../protocol';
 import type { ConfigurationMessage, ServerMessage } from '../protocol';
-import type { EmitOptions, MsbEvent, Priority } from '../decorators/event';
+import type { EmitOptions, MsbEvent } from '../decorators/event';
+import { priorityNumber } from '../metadata/priority';
 import type { EventModel, ServiceIdentity, ServiceModel } from '../metadata/model';
 import { describe } from '../metadata/self-description';
 import type { ConfigState, SelfDescription } from '../metadata/self-description';
@@ -71,15 +72,6 @@ type InternalOptions = Required<Pick<BootstrapOptions, 'validate' | 'maxConcurre
 const IO_CONNECTED_GRACE_MS = 2000;
 const REGISTRATION_STATUSES = new Set<string>([Status.NIO_REGISTRATION_ERROR, Status.NIO_UNEXPECTED_REGISTRATION_ERROR, Status.NIO_ALREADY_CONNECTED]);
 const PUBLISH_REFUSALS = new Set<string>([Status.NIO_EVENT_FORWARDING_ERROR, Status.NIO_UNEXPECTED_EVENT_FORWARDING_ERROR]);
-
-function priorityValue(p: Priority | undefined): 0 | 1 | 2 | undefined {
-  switch (p) {
-    case 'LOW': case 0: return 0;
-    case 'MEDIUM': case 1: return 1;
-    case 'HIGH': case 2: return 2;
-    default: return undefined;
-  }
-}
 
 /**
  * A running MSB service: the instance, its connection, its event outbox and its dispatch.
@@ -273,7 +265,7 @@ export class MsbApp<T extends object = object> {
     }
     let priority: 0 | 1 | 2 = event.priority;
     if (opts.priority !== undefined) {
-      const p = priorityValue(opts.priority);
+      const p = priorityNumber(opts.priority);
       if (p === undefined) return Promise.reject(new MsbValidationError(`event ${event.eventId}`, [`priority ${JSON.stringify(opts.priority)} is not LOW, MEDIUM, HIGH, 0, 1 or 2`]));
       priority = p;
     }

@@ -2,7 +2,9 @@ import {
   CONFIG_LISTENERS_KEY, CONFIG_PARAMS_KEY, EVENTS_KEY, FUNCTIONS_KEY, PARAMETERS_KEY, SERVICE_KEY,
 } from '../decorators/keys';
 import type { ServiceDeclaration } from '../decorators/service';
-import type { EventDeclaration, Priority } from '../decorators/event';
+import type { EventDeclaration } from '../decorators/event';
+import { classChain } from '../util/class-chain';
+import { priorityNumber } from './priority';
 import type { FunctionDeclaration, ParameterDeclaration } from '../decorators/function';
 import type { ConfigParamDeclaration } from '../decorators/config-param';
 import { isDataType } from '../schema/data-type';
@@ -12,25 +14,9 @@ import type { TypeRef } from '../schema/type-ref';
 import { MsbDeclarationError } from '../errors';
 import type { ConfigParamModel, EventModel, FunctionModel, PayloadParameterModel, ServiceModel } from './model';
 
-/** The classes from the root of the inheritance chain down to `target`. */
-function classChain(target: Function): Function[] {
-  const chain: Function[] = [];
-  for (let c: Function | null = target; c && c !== Function.prototype && c !== Object; c = Object.getPrototypeOf(c)) chain.unshift(c);
-  return chain;
-}
-
 /** Own metadata lists of every class in the chain, base class entries first. */
 function collect<T>(key: symbol, target: Function): T[] {
   return classChain(target).flatMap((c) => (Reflect.getOwnMetadata(key, c) as T[] | undefined) ?? []);
-}
-
-function priorityOf(p: Priority | undefined): 0 | 1 | 2 | undefined {
-  switch (p) {
-    case undefined: case 'LOW': case 0: return 0;
-    case 'MEDIUM': case 1: return 1;
-    case 'HIGH': case 2: return 2;
-    default: return undefined;
-  }
 }
 
 function typeOf(input: unknown, isArray: boolean | undefined, where: string, problems: string[]): TypeRef | undefined {
@@ -52,7 +38,7 @@ function readEvents(cls: string, target: Function, builder: DataFormatBuilder, p
     if (typeof eventId !== 'string' || eventId === '') { problems.push(`${at}: event id must be a non-empty string`); continue; }
     if (seen.has(eventId)) { problems.push(`${at}: duplicate event id "${eventId}" (also on ${seen.get(eventId)})`); continue; }
     seen.set(eventId, at);
-    const priority = priorityOf(d.priority);
+    const priority = d.priority === undefined ? 0 : priorityNumber(d.priority);
     if (priority === undefined) problems.push(`${at}: priority ${JSON.stringify(d.priority)} is not LOW, MEDIUM, HIGH, 0, 1 or 2`);
     let type: TypeRef | undefined;
     if (d.dataType !== undefined) type = typeOf(d.dataType, d.isArray, `${at}: the event's dataType`, problems);

@@ -1,3 +1,4 @@
+import { classChain } from '../util/class-chain';
 import type * as ClassValidatorModule from 'class-validator';
 import type * as ClassTransformerModule from 'class-transformer';
 
@@ -95,7 +96,7 @@ export function transformerFieldsOf(target: Function): string[] {
     .getExposedMetadatas(target)
     .map((m) => m.propertyName)
     .filter((n): n is string => typeof n === 'string');
-  for (let c: Function | null = target; c && c !== Function.prototype; c = Object.getPrototypeOf(c)) {
+  for (const c of classChain(target)) {
     for (const name of storage._typeMetadatas?.get(c)?.keys() ?? []) fields.push(name);
   }
   return fields;

@@ -1,7 +1,6 @@
 import { DataType } from './data-type';
+import { isBase64, isInt32 } from './limits';
 
-const INT32_MIN = -2147483648;
-const INT32_MAX = 2147483647;
 
 /**
  * The type of a configuration parameter: the declared one, else inferred from the initial
@@ -59,7 +58,7 @@ export function coerceConfigValue(type: DataType, value: unknown): Coerced {
     case DataType.INT32: case DataType.INT64: {
       const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
       if (typeof n !== 'number' || !Number.isSafeInteger(n)) return fail(`an integer (${type})`);
-      if (type === DataType.INT32 && (n < INT32_MIN || n > INT32_MAX)) return fail('within the INT32 range');
+      if (type === DataType.INT32 && !isInt32(n)) return fail('within the INT32 range');
       return { ok: true, value: n };
     }
     case DataType.FLOAT: case DataType.DOUBLE: {
@@ -72,7 +71,7 @@ export function coerceConfigValue(type: DataType, value: unknown): Coerced {
     }
     case DataType.BYTE:
       if (Buffer.isBuffer(value)) return { ok: true, value };
-      if (typeof value === 'string' && /^[A-Za-z0-9+/]*={0,2}$/.test(value) && value.length % 4 === 0) return { ok: true, value: Buffer.from(value, 'base64') };
+      if (typeof value === 'string' && isBase64(value)) return { ok: true, value: Buffer.from(value, 'base64') };
       return fail('base64 bytes');
   }
 }

@@ -4,6 +4,8 @@ import {
   IS_STRING, MATCHES, MAX, MAX_LENGTH, MIN, MIN_LENGTH,
 } from 'class-validator';
 import { DataType } from './data-type';
+import { INT32_MAX, INT32_MIN, isInt32 } from './limits';
+import { classChain } from '../util/class-chain';
 import type { JsonSchema } from './data-type';
 import { DTO_OPTIONS_KEY, DTO_PROPERTIES_KEY } from '../decorators/keys';
 import type { DtoOptions, PropertyDeclaration } from '../decorators/property';
@@ -36,8 +38,6 @@ export interface DtoModel {
   readonly problems: readonly string[];
 }
 
-const INT32_MIN = -2147483648;
-const INT32_MAX = 2147483647;
 
 // class-validator's own name constants: its names are not all the decorator name in camel case (isIso8601).
 const TYPE_CHECKERS: Readonly<Record<string, DataType>> = {
@@ -67,7 +67,7 @@ function dataTypeOfEnum(values: readonly unknown[]): DataType | undefined {
   if (values.every((v) => typeof v === 'string')) return DataType.STRING;
   if (values.every((v) => typeof v === 'boolean')) return DataType.BOOLEAN;
   if (values.every((v) => typeof v === 'number' && Number.isInteger(v))) {
-    return values.every((v) => (v as number) >= INT32_MIN && (v as number) <= INT32_MAX) ? DataType.INT32 : DataType.INT64;
+    return values.every((v) => isInt32(v as number)) ? DataType.INT32 : DataType.INT64;
   }
   if (values.every((v) => typeof v === 'number')) return DataType.DOUBLE;
   return undefined;
@@ -256,9 +256,7 @@ export function readDto(target: Function): DtoModel {
   const problems: string[] = [];
 
   const declared = new Map<string, PropertyDeclaration>();
-  const chain: Function[] = [];
-  for (let c: Function | null = target; c && c !== Function.prototype && c !== Object; c = Object.getPrototypeOf(c)) chain.unshift(c);
-  for (const c of chain) {
+  for (const c of classChain(target)) {
     for (const p of (Reflect.getOwnMetadata(DTO_PROPERTIES_KEY, c) as PropertyDeclaration[] | undefined) ?? []) declared.set(p.propertyKey, p);
   }
   const validators = validatorConstraintsOf(target);

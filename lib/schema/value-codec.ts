@@ -2,6 +2,8 @@ import type { ValidationArguments, ValidationError } from 'class-validator';
 import { classTransformer, classValidator, transformerStorage } from './class-metadata';
 import type { ValidateFunction } from 'ajv';
 import { DataType } from './data-type';
+import { isBase64, isFloat, isInt32 } from './limits';
+import { classChain } from '../util/class-chain';
 import type { TypeRef } from './type-ref';
 
 /** Result of a codec step: the converted value, or what is wrong with it. */
@@ -24,12 +26,8 @@ export interface CodecOptions {
   validate?: boolean;
 }
 
-const INT32_MIN = -2147483648;
-const INT32_MAX = 2147483647;
-const FLOAT_MAX = 3.4028234663852886e38;
 // RFC 3339 / ISO 8601 date-time with a zone, as the MSB's date-time format means it.
 const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}(:?\d{2})?)$/i;
-const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 
 const OK = (value: unknown): CodecResult => ({ ok: true, value });
 const FAIL = (path: string, message: string): CodecResult => ({ ok: false, violations: [`${path || 'value'} ${message}`] });
@@ -57,11 +55,11 @@ function simpleToWire(t: DataType, validate: boolean): Step {
     case DataType.BOOLEAN:
       return validate ? (v, p) => (typeof v === 'boolean' ? OK(v) : FAIL(p, `must be a boolean, got ${describe(v)}`)) : OK;
     case DataType.INT32:
-      return validate ? numberCheck('an INT32 integer', (n) => Number.isInteger(n) && n >= INT32_MIN && n <= INT32_MAX) : OK;
+      return validate ? numberCheck('an INT32 integer', isInt32) : OK;
     case DataType.INT64:
       return validate ? numberCheck('an INT64 integer (a safe integer)', Number.isSafeInteger) : OK;
     case DataType.FLOAT:
-      return validate ? numberCheck('a finite FLOAT number', (n) => Number.isFinite(n) && Math.abs(n) <= FLOAT_MAX) : OK;
+      return validate ? numberCheck('a finite FLOAT number', isFloat) : OK;
     case DataType.DOUBLE:
       return validate ? numberCheck('a finite DOUBLE number', Number.isFinite) : OK;
     case DataType.DATETIME:
@@ -73,7 +71,7 @@ function simpleToWire(t: DataType, validate: boolean): Step {
     case DataType.BYTE:
       return (v, p) => {
         if (v instanceof Uint8Array) return OK(Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('base64'));
-        if (typeof v === 'string' && (!validate || BASE64.test(v))) return OK(v);
+        if (typeof v === 'string' && (!validate || isBase64(v))) return OK(v);
         return FAIL(p, `must be a Buffer or a base64 string, got ${describe(v)}`);
       };
   }
@@ -91,7 +89,7 @@ function simpleFromWire(t: DataType, validate: boolean): Step {
         return FAIL(p, `must be an ISO-8601 date-time string, got ${describe(v)}`);
       };
     case DataType.BYTE:
-      return (v, p) => (typeof v === 'string' && BASE64.test(v) ? OK(Buffer.from(v, 'base64')) : FAIL(p, `must be a base64 string, got ${describe(v)}`));
+      return (v, p) => (typeof v === 'string' && isBase64(v) ? OK(Buffer.from(v, 'base64')) : FAIL(p, `must be a base64 string, got ${describe(v)}`));
     default: {
       const check = simpleToWire(t, validate);
       return check;
@@ -226,7 +224,7 @@ const fastChecks = new WeakMap<Function, Check | null>();
 
 /** Whether class-transformer does anything to a plain value of `cls` beyond copying it (and @Type). */
 function transformerIsPlain(cls: Function): boolean {
-  for (let c: Function | null = cls; c && c !== Function.prototype && c !== Object; c = Object.getPrototypeOf(c)) {
+  for (const c of classChain(cls)) {
     if (transformerStorage()._transformMetadatas.get(c)?.size) return false;
     if (transformerStorage()._exposeMetadatas.get(c)?.size) return false;
     if (transformerStorage()._excludeMetadatas.get(c)?.size) return false;
