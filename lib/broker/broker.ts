@@ -494,9 +494,8 @@ export class Broker extends EventEmitter<BrokerEvents> {
     const message = encodable(() => encodeCall(call), `function call ${call.functionId}`, call.uuid);
     if (message instanceof DeliveryError) return Promise.reject(message);
     const s = this.registry.get(call.uuid);
-    if (s && Array.isArray(s.selfDescription.functions)) {
-      const declared = s.selfDescription.functions.some((f) => (f as { functionId?: unknown })?.functionId === call.functionId);
-      if (!declared) this.logger.warn(`call ${call.functionId} → ${call.uuid}: the service declared no such function (sent anyway)`);
+    if (s && !s.functionIds.has(call.functionId)) {
+      this.logger.warn(`call ${call.functionId} → ${call.uuid}: the service declared no such function (sent anyway)`);
     }
     return this.deliver(call.uuid, message, `function call ${call.functionId}`).then(() => {
       this.logger.info(

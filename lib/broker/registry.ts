@@ -53,12 +53,7 @@ export class Registry {
   register(described: DescribedService[], owner: ServiceOwner, verified: boolean): ServiceRecord[] {
     return described.map((d) => {
       const record: ServiceRecord = {
-        uuid: d.uuid,
-        name: d.name,
-        class: d.class,
-        selfDescription: d.selfDescription,
-        eventIds: d.eventIds,
-        ...(d.parent !== undefined ? { parent: d.parent } : {}),
+        ...d,
         verified,
         owner,
         registeredAt: new Date(),

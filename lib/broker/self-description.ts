@@ -16,6 +16,8 @@ export interface DescribedService {
   selfDescription: SelfDescription;
   /** Declared event ids. */
   eventIds: Set<string>;
+  /** Declared function ids. */
+  functionIds: Set<string>;
   /** The gateway this is a sub-service of. */
   parent?: string;
 }
@@ -96,9 +98,9 @@ function checkService(
   }
 
   const functions = sd.functions ?? [];
+  const functionIds = new Set<string>();
   if (!Array.isArray(functions)) problems.push(`${at('functions')}: must be an array`);
   else {
-    const functionIds = new Set<string>();
     functions.forEach((f, i) => {
       const p = at(`functions[${i}]`);
       if (!isPlainObject(f)) return void problems.push(`${p}: must be an object`);
@@ -163,6 +165,7 @@ function checkService(
       class: typeof cls === 'string' ? cls : '',
       selfDescription: sd as SelfDescription,
       eventIds,
+      functionIds,
       ...(parent !== undefined ? { parent } : {}),
     });
   }
