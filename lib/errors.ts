@@ -112,3 +112,24 @@ export class MsbConfigError extends MsbError {
     super(`Configuration parameter ${parameter}: ${reason}`);
   }
 }
+
+/** The durable outbox could not be read or written (disk full, read-only, no permission). */
+export class MsbOutboxError extends MsbError {}
+
+/**
+ * An event was dropped from the offline cache, which was full while the service was not
+ * registered (the oldest never-sent event goes first). Rejects `emit(value, { acknowledged: true })`.
+ */
+export class MsbDroppedError extends MsbError {
+  constructor(
+    readonly eventId: string,
+    readonly correlationId: string | undefined,
+    /** The event's sequence number in this process. */
+    readonly seq: number,
+  ) {
+    super(`Event ${eventId}${correlationId ? ` (correlationId ${correlationId})` : ''} #${seq} was dropped: the offline event cache was full`);
+  }
+}
+
+/** Something the caller waited for did not happen in time (for example `app.flush(timeoutMs)`). */
+export class MsbTimeoutError extends MsbError {}

@@ -12,7 +12,8 @@ export { MsbError, MsbDeclarationError, MsbValidationError, MsbConfigurationErro
 export { bootstrap } from './client/bootstrap';
 export { MsbApp } from './client/app';
 export type { AppState, MsbAppEvents, FunctionCallInfo, AppCounters } from './client/app';
-export type { BootstrapOptions, EventCacheOptions } from './client/options';
+export type { BootstrapOptions, EventCacheOptions, InFlightOptions } from './client/options';
+export type { DroppedEventInfo } from './client/publisher';
 export type { TlsOptions } from './client/connection';
 export type { ReconnectOptions } from './client/backoff';
 export type { Logger } from './client/logger';
@@ -20,7 +21,7 @@ export { respond } from './client/respond';
 export type { ResponseEvent } from './client/respond';
 export {
   MsbRegistrationError, MsbConnectionError, MsbOfflineError, MsbClosedError, MsbPublishError, MsbFunctionError,
-  MsbProtocolError, MsbConfigError,
+  MsbProtocolError, MsbConfigError, MsbOutboxError, MsbDroppedError, MsbTimeoutError,
 } from './errors';
 export { startBroker } from './broker';
 export type { Broker, BrokerOptions, BrokerEvents, FlowDefinition, ShortFlow } from './broker';

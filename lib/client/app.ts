@@ -16,10 +16,10 @@ import {
 import { Connection } from './connection';
 import type { ConnectionOptions } from './connection';
 import { Dispatcher } from './dispatcher';
-import { Outbox } from './outbox';
-import type { OutboxCounters, OutgoingEvent } from './outbox';
+import type { OutboxCounters, OutboxLimits } from './outbox';
 import type { LoggedEvent, OutboxLog } from './outbox-log';
-import { Deque } from '../util/deque';
+import { Publisher } from './publisher';
+import type { DroppedEventInfo } from './publisher';
 import type { Logger } from './logger';
 import type { BootstrapOptions } from './options';
 
@@ -47,6 +47,8 @@ export interface MsbAppEvents {
   configChanged: [changes: Record<string, unknown>];
   /** Every state change. */
   stateChange: [state: AppState];
+  /** An event was dropped from the full offline cache (never while registered). */
+  dropped: [event: DroppedEventInfo];
 }
 
 /** Delivery counters plus connection counts. */
@@ -58,10 +60,12 @@ export interface AppCounters extends OutboxCounters {
 type InternalOptions = Required<Pick<BootstrapOptions, 'validate' | 'maxConcurrentCalls' | 'maxQueuedCalls' | 'callTimeoutMs' | 'closeTimeoutMs' | 'ackTimeoutMs'>> & {
   logger: Logger;
   cacheEnabled: boolean;
-  cacheSize: number;
-  cacheBytes: number;
+  /** The offline cache and in-flight window bounds. */
+  limits: OutboxLimits;
   /** Bytes handed to the socket but not yet written out, above which sending pauses. */
   highWaterMark: number;
+  /** How long the MSB may take to answer a registration before the service connects anew. */
+  registrationAnswerTimeoutMs: number;
   /** Largest event frame sent. */
   maxEventBytes: number;
   durable?: { log: OutboxLog; events: LoggedEvent[] };
@@ -83,26 +87,18 @@ export class MsbApp<T extends object = object> {
   private currentState: AppState = 'disconnected';
   private readonly emitter = new EventEmitter();
   private readonly connection: Connection;
-  private readonly outbox: Outbox;
+  private readonly publisher: Publisher;
   private readonly dispatcher: Dispatcher;
   private readonly codecs = new Map<string, ValueCodec>();
   private readonly eventsById = new Map<string, EventModel>();
   private registrationPending = false;
-  private staleAnswers = 0;
-  private noAckMode = false;
-  private ackSeenOnConnection = false;
-  private ackTimer?: NodeJS.Timeout;
   private graceTimer?: NodeJS.Timeout;
   private retryTimer?: NodeJS.Timeout;
+  private answerTimer?: NodeJS.Timeout;
   private registrationRetries = 0;
   private closing?: Promise<void>;
   private reconnects = 0;
   private registrations = 0;
-  private drainWaiters: Array<() => void> = [];
-  /** emit() calls waiting for their event to reach the socket (backpressure), oldest first. */
-  private readonly sendWaiters = new Deque<{ event: OutgoingEvent; resolve: () => void }>();
-  private unwrittenBytes = 0;
-  private socketGeneration = 0;
   private lastConnectionProblem?: string;
   private readonly abortListener = (): void => void this.close();
 
@@ -115,10 +111,15 @@ export class MsbApp<T extends object = object> {
     private readonly options: InternalOptions,
   ) {
     this.instance = instance;
-    this.outbox = new Outbox(
-      { maxEvents: options.cacheEnabled ? options.cacheSize : Number.MAX_SAFE_INTEGER, maxBytes: options.cacheBytes },
-      options.durable?.log,
-      options.durable?.events,
+    this.publisher = new Publisher(
+      {
+        send: (message, onWritten) => this.connection.send(message, onWritten),
+        isOpen: () => this.connection.isOpen,
+        logger: options.logger,
+        report: (error) => this.report(error),
+        dropped: (info) => this.emitter.emit('dropped', info),
+      },
+      { limits: options.limits, highWaterMark: options.highWaterMark, ackTimeoutMs: options.ackTimeoutMs, durable: options.durable },
     );
     if (options.durable && options.durable.events.length > 0) {
       options.logger.info(`Restored ${options.durable.events.length} events from the durable outbox; they are sent first`);
@@ -141,7 +142,7 @@ export class MsbApp<T extends object = object> {
       publish: (event, value, correlationId) => this.publishEvent(event, value, { correlationId }),
       report: (error) => this.report(error),
     });
-    this.connection = new Connection(options.connection);
+    this.connection = new Connection({ ...options.connection, eventsWaiting: () => this.publisher.pending > 0 });
     this.connection.on('connecting', () => this.setState('connecting'));
     this.connection.on('open', () => this.onOpen());
     this.connection.on('message', (text) => this.onMessage(text));
@@ -183,7 +184,20 @@ export class MsbApp<T extends object = object> {
 
   /** Delivery and connection counters. */
   counters(): AppCounters {
-    return { ...this.outbox.counters(), reconnects: this.reconnects, registrations: this.registrations };
+    return { ...this.publisher.counters(), reconnects: this.reconnects, registrations: this.registrations };
+  }
+
+  /**
+   * Resolves once every event accepted so far is finished: acknowledged by the MSB (or written
+   * to the open socket, when the MSB does not acknowledge), refused or dropped; refusals and
+   * drops are reported as they happen (`error`, `dropped`). Waits across reconnects.
+   * @throws (rejects) {@link MsbTimeoutError} after `timeoutMs`; {@link MsbClosedError} when the app closes first.
+   */
+  flush(timeoutMs?: number): Promise<void> {
+    if (timeoutMs !== undefined && !(typeof timeoutMs === 'number' && timeoutMs >= 0 && Number.isFinite(timeoutMs))) {
+      return Promise.reject(new MsbValidationError('flush()', [`timeoutMs must be a non-negative number, got ${JSON.stringify(timeoutMs)}`]));
+    }
+    return this.publisher.flush(timeoutMs);
   }
 
   /**
@@ -302,18 +316,7 @@ export class MsbApp<T extends object = object> {
     if (frameBytes > this.options.maxEventBytes) {
       return Promise.reject(new MsbValidationError(`event ${event.eventId}`, [`the encoded event is ${frameBytes} bytes; at most ${this.options.maxEventBytes} are sent (maxEventBytes)`], correlationId));
     }
-    const { event: queued, dropped, durable } = this.outbox.push(event.eventId, correlationId, message);
-    for (const d of dropped) {
-      this.options.logger.warn(`Event cache full (${this.options.cacheSize} events / ${this.options.cacheBytes} bytes): dropped the oldest event ${d.eventId}${d.correlationId ? ` (correlationId ${d.correlationId})` : ''}; ${this.outbox.counters().dropped} dropped so far`);
-      this.releaseSendWaiter(d);
-    }
-    this.pump();
-    // Backpressure: while registered, resolve once the event reached the socket; offline, it is cached now.
-    const handed = this.currentState === 'registered' && this.outbox.queued > 0 && this.connection.isOpen
-      ? new Promise<void>((resolve) => this.sendWaiters.push({ event: queued, resolve }))
-      : undefined;
-    if (!this.outbox.durable) return handed ?? Promise.resolve();
-    return handed ? Promise.all([handed, durable]).then(() => undefined) : durable;
+    return this.publisher.accept(event.eventId, correlationId, message, opts.acknowledged === true);
   }
 
   /** Size of the websocket frame for a message; exact only when it could be near the limit. */
@@ -321,60 +324,6 @@ export class MsbApp<T extends object = object> {
     // UTF-8 takes at most 3 bytes per UTF-16 unit and JSON escaping at most 6 characters per one.
     if (message.length * 6 + 4 <= this.options.maxEventBytes) return message.length;
     return Buffer.byteLength(this.options.connection.sockJsFraming ? JSON.stringify([message]) : message);
-  }
-
-  /** Sends queued events, oldest first, while registered and the socket keeps up. */
-  private pump(): void {
-    if (this.currentState !== 'registered') return;
-    const generation = this.socketGeneration;
-    while (this.outbox.queued > 0 && this.connection.isOpen && this.unwrittenBytes < this.options.highWaterMark) {
-      const next = this.outbox.take()!;
-      const size = next.message.length;
-      this.unwrittenBytes += size;
-      this.connection.send(next.message, (err) => {
-        // Callbacks of a socket that has since closed say nothing about the current one.
-        if (generation !== this.socketGeneration) return;
-        this.unwrittenBytes -= size;
-        if (!err && this.noAckMode) {
-          this.outbox.acknowledge();
-          this.notifyDrain();
-        }
-        if (this.unwrittenBytes < this.options.highWaterMark / 2) this.pump();
-      });
-      this.releaseSendWaiter(next);
-      if (!this.noAckMode && !this.ackSeenOnConnection && !this.ackTimer) this.startAckTimer();
-    }
-    this.notifyDrain();
-  }
-
-  /** Resolves the emit() waiting for `event`, and any older ones (FIFO). */
-  private releaseSendWaiter(event: OutgoingEvent): void {
-    for (let w = this.sendWaiters.peek(); w && w.event.seq <= event.seq; w = this.sendWaiters.peek()) {
-      this.sendWaiters.shift();
-      w.resolve();
-    }
-  }
-
-  private releaseAllSendWaiters(): void {
-    for (let w = this.sendWaiters.shift(); w; w = this.sendWaiters.shift()) w.resolve();
-  }
-
-  private startAckTimer(): void {
-    this.ackTimer = setTimeout(() => {
-      this.ackTimer = undefined;
-      if (this.ackSeenOnConnection || this.outbox.inFlightCount === 0 || !this.connection.isOpen) return;
-      this.noAckMode = true;
-      const n = this.outbox.acknowledgeAll();
-      this.options.logger.warn(`The MSB sent no IO_PUBLISHED within ${this.options.ackTimeoutMs} ms; from now on an event counts as delivered once written to the open socket (${n} taken as delivered)`);
-      this.notifyDrain();
-    }, this.options.ackTimeoutMs);
-  }
-
-  private notifyDrain(): void {
-    if (this.outbox.queued + this.outbox.inFlightCount > 0) return;
-    const waiters = this.drainWaiters;
-    this.drainWaiters = [];
-    for (const w of waiters) w();
   }
 
   // ---- connection lifecycle -----------------------------------------------------------------
@@ -386,11 +335,8 @@ export class MsbApp<T extends object = object> {
   }
 
   private onOpen(): void {
-    this.socketGeneration++;
-    this.unwrittenBytes = 0;
+    this.publisher.opened();
     this.setState('connected');
-    this.ackSeenOnConnection = false;
-    this.staleAnswers = 0;
     // IO_CONNECTED should follow at once; some servers skip it, so register anyway after a grace period.
     this.graceTimer = setTimeout(() => {
       this.options.logger.debug('No IO_CONNECTED from the MSB; registering anyway');
@@ -400,18 +346,11 @@ export class MsbApp<T extends object = object> {
 
   private onClose(info: { code: number; reason: string; reconnectInMs?: number }): void {
     clearTimeout(this.graceTimer);
-    clearTimeout(this.ackTimer);
     clearTimeout(this.retryTimer);
-    this.ackTimer = undefined;
+    clearTimeout(this.answerTimer);
     this.registrationPending = false;
     const wasOpen = this.currentState === 'connected' || this.currentState === 'registered';
-    this.socketGeneration++;
-    this.unwrittenBytes = 0;
-    this.refuseTooBigAfterRepeatedClose(info.code);
-    const resent = this.outbox.requeueInFlight();
-    if (resent > 0) this.options.logger.info(`${resent} events sent but not acknowledged will be sent again after reconnecting`);
-    // Waiting emits are cached now, which is all emit() promises offline.
-    this.releaseAllSendWaiters();
+    this.publisher.lost(info.code);
     if (this.closing) return;
     this.setState('disconnected');
     if (info.reconnectInMs !== undefined) this.reconnects++;
@@ -424,29 +363,6 @@ export class MsbApp<T extends object = object> {
     }
   }
 
-  /**
-   * A server that closes with 1009 (message too big) twice while the same event is the oldest
-   * in flight will refuse it forever: report it and drop it rather than resend it on every
-   * reconnect. (emit() already refuses events over maxEventBytes; this covers a server whose
-   * limit is lower.)
-   */
-  private refuseTooBigAfterRepeatedClose(code: number): void {
-    const head = this.outbox.peekInFlight();
-    if (code !== 1009 || !head) {
-      this.tooBigSuspect = undefined;
-      return;
-    }
-    if (this.tooBigSuspect !== head.seq) {
-      this.tooBigSuspect = head.seq;
-      return;
-    }
-    this.tooBigSuspect = undefined;
-    this.outbox.refuse();
-    this.report(new MsbPublishError('CLOSED_1009_MESSAGE_TOO_BIG', head.eventId, head.correlationId));
-  }
-
-  private tooBigSuspect?: number;
-
   private register(): void {
     clearTimeout(this.graceTimer);
     if (!this.connection.isOpen || this.closing) return;
@@ -454,12 +370,19 @@ export class MsbApp<T extends object = object> {
     // The self-description holds the token: it is sent, never logged.
     this.connection.send(encodeRegistration(this.selfDescription()));
     this.options.logger.debug(`Registering service ${this.identity.uuid}`);
+    // A server that never answers would leave the service connected and silent for good.
+    clearTimeout(this.answerTimer);
+    this.answerTimer = setTimeout(() => {
+      if (!this.registrationPending || this.closing) return;
+      this.options.logger.warn(`The MSB did not answer the registration of ${this.identity.uuid} within ${this.options.registrationAnswerTimeoutMs} ms; connecting anew`);
+      this.connection.drop('no answer to the registration');
+    }, this.options.registrationAnswerTimeoutMs);
   }
 
   private onMessage(text: string): void {
     let message: ServerMessage;
     try {
-      message = parseServerMessage(text);
+      message = parseServerMessage(text, { maxLength: this.options.connection.maxMessageBytes });
     } catch (e) {
       this.report(new MsbProtocolError(`Ignoring a message from the MSB that cannot be understood: ${(e as Error).message}`));
       return;
@@ -486,54 +409,34 @@ export class MsbApp<T extends object = object> {
       this.register();
     } else if (status === Status.IO_REGISTERED) {
       this.registrationPending = false;
+      clearTimeout(this.answerTimer);
       this.registrationRetries = 0;
       this.registrations++;
       this.connection.resetBackoff();
       this.setState('registered');
       this.options.logger.info(`Registered service ${this.identity.uuid} (${this.identity.name})`);
       this.emitter.emit('registered');
-      this.pump();
+      this.publisher.registered();
     } else if (REGISTRATION_STATUSES.has(status)) {
       this.registrationPending = false;
+      clearTimeout(this.answerTimer);
       this.setState('connected');
-      this.releaseAllSendWaiters();
+      this.publisher.unregistered();
       this.report(new MsbRegistrationError(status, this.identity.uuid));
       this.scheduleRegistrationRetry();
     } else if (status === Status.IO_PUBLISHED) {
-      if (this.consumeStale()) return;
-      this.ackSeenOnConnection = true;
-      if (this.noAckMode) {
-        this.noAckMode = false;
-        this.options.logger.info('The MSB acknowledges events again');
-        return;
-      }
-      this.outbox.acknowledge();
-      this.notifyDrain();
+      this.publisher.published();
     } else if (PUBLISH_REFUSALS.has(status)) {
-      if (this.consumeStale()) return;
-      const refused = this.outbox.refuse();
-      this.report(new MsbPublishError(status, refused?.eventId ?? '(unknown)', refused?.correlationId));
-      this.notifyDrain();
+      this.publisher.refused(status);
     } else if (status === Status.NIO_UNAUTHORIZED_CONNECTION) {
-      if (this.consumeStale()) return;
-      // The MSB does not count this connection as registered: every event in flight was
-      // refused with it. Send them again after registering anew.
-      const n = this.outbox.requeueInFlight();
-      this.staleAnswers = Math.max(0, n - 1);
+      // The MSB does not count this connection as registered: register anew, then resend.
       this.setState('connected');
-      this.releaseAllSendWaiters();
+      this.publisher.unauthorized();
       this.report(new MsbPublishError(status, '(in flight)'));
       if (!this.registrationPending) this.register();
     } else {
       this.options.logger.debug(`MSB status ${status}`);
     }
-  }
-
-  /** Answers to events that were already put back in the queue are ignored. */
-  private consumeStale(): boolean {
-    if (this.staleAnswers === 0) return false;
-    this.staleAnswers--;
-    return true;
   }
 
   private scheduleRegistrationRetry(): void {
@@ -607,23 +510,20 @@ export class MsbApp<T extends object = object> {
     this.options.signal?.removeEventListener('abort', this.abortListener);
     clearTimeout(this.graceTimer);
     clearTimeout(this.retryTimer);
+    clearTimeout(this.answerTimer);
     const deadline = this.options.closeTimeoutMs;
     if (deadline > 0) {
       let timer: NodeJS.Timeout | undefined;
       const timeout = new Promise<void>((resolve) => { timer = setTimeout(resolve, deadline); });
-      const drained = Promise.all([
-        this.dispatcher.idle(),
-        this.outbox.queued + this.outbox.inFlightCount === 0 ? Promise.resolve() : new Promise<void>((resolve) => this.drainWaiters.push(resolve)),
-      ]);
+      // Running calls may still publish their response events: wait for them, then for delivery.
+      const drained = this.dispatcher.idle().then(() => this.publisher.flush()).catch(() => undefined);
       await Promise.race([drained, timeout]);
       clearTimeout(timer);
     }
-    clearTimeout(this.ackTimer);
     await this.connection.close();
-    this.releaseAllSendWaiters();
-    const left = await this.outbox.close();
+    const left = await this.publisher.close();
     if (left.length > 0) {
-      if (this.outbox.durable) this.options.logger.info(`Closed with ${left.length} events not yet delivered; the durable outbox sends them at the next start`);
+      if (this.publisher.durable) this.options.logger.info(`Closed with ${left.length} events not yet delivered; the durable outbox sends them at the next start`);
       else this.options.logger.warn(`Closed with ${left.length} events not delivered to the MSB`);
     }
     this.setState('closed');

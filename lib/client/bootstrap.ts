@@ -63,7 +63,11 @@ export async function bootstrap<T extends object>(ServiceClass: new () => T, opt
   if (cache && cache.persist !== undefined) {
     if (typeof cache.persist !== 'string' || cache.persist === '') throw new MsbConfigurationError('Option eventCache.persist must be a directory or a .log file path');
     try {
-      durable = OutboxLog.open(OutboxLog.pathFor(cache.persist, identity.uuid));
+      const opened = OutboxLog.open(OutboxLog.pathFor(cache.persist, identity.uuid));
+      durable = opened;
+      if (opened.damagedLines > 0) {
+        (options.logger ?? defaultLogger).warn(`The durable outbox had ${opened.damagedLines} damaged line(s) (a write torn by a crash or a full disk); they were skipped`);
+      }
     } catch (e) {
       throw new MsbConfigurationError((e as Error).message);
     }
@@ -77,8 +81,13 @@ export async function bootstrap<T extends object>(ServiceClass: new () => T, opt
     ackTimeoutMs: positive('ackTimeoutMs', options.ackTimeoutMs, 10_000),
     logger: options.logger ?? defaultLogger,
     cacheEnabled: cache !== false,
-    cacheSize: cache === false ? 0 : positive('eventCache.size', cache?.size, 1000),
-    cacheBytes: cache === false ? Number.MAX_SAFE_INTEGER : positive('eventCache.maxBytes', cache?.maxBytes, 64 * 1024 * 1024),
+    limits: {
+      maxQueued: cache === false ? Infinity : positive('eventCache.size', cache?.size, Infinity),
+      maxQueuedBytes: cache === false ? Infinity : positive('eventCache.maxBytes', cache?.maxBytes, 64 * 1024 * 1024),
+      maxInFlight: positive('inFlight.maxEvents', options.inFlight?.maxEvents, 1000),
+      maxInFlightBytes: positive('inFlight.maxBytes', options.inFlight?.maxBytes, 4 * 1024 * 1024),
+    },
+    registrationAnswerTimeoutMs: positive('registrationAnswerTimeoutMs', options.registrationAnswerTimeoutMs, 10_000),
     highWaterMark: positive('highWaterMark', options.highWaterMark, 1024 * 1024),
     maxEventBytes: positive('maxEventBytes', options.maxEventBytes, 1_000_000),
     durable,

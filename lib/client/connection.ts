@@ -28,6 +28,8 @@ export interface ConnectionOptions {
   maxMessageBytes: number;
   handshakeTimeoutMs: number;
   logger: Logger;
+  /** Whether events wait to be sent: reconnect delays are then capped lower. */
+  eventsWaiting?: () => boolean;
 }
 
 export interface ConnectionEvents {
@@ -59,11 +61,6 @@ export class Connection extends EventEmitter<ConnectionEvents> {
   /** True while the socket is open and frames can be sent. */
   get isOpen(): boolean {
     return this.ws?.readyState === WebSocket.OPEN;
-  }
-
-  /** Bytes queued in the socket but not yet written to the network. */
-  get bufferedAmount(): number {
-    return this.ws?.bufferedAmount ?? 0;
   }
 
   start(): void {
@@ -165,7 +162,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
       this.lastError = undefined;
       let reconnectInMs: number | undefined;
       if (!this.closing && options.reconnect !== false) {
-        reconnectInMs = this.backoff.next();
+        reconnectInMs = this.backoff.next(options.eventsWaiting?.() ?? false);
         this.reconnectTimer = setTimeout(() => this.connect(), reconnectInMs);
       }
       this.emit('close', { code, reason, reconnectInMs });

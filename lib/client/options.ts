@@ -3,11 +3,19 @@ import type { ReconnectOptions } from './backoff';
 import type { TlsOptions } from './connection';
 import type { Logger } from './logger';
 
-/** Event cache (outbox) settings. */
+/**
+ * The offline event cache: events accepted while the service is not registered wait here.
+ * Beyond either bound the oldest never-sent event is dropped (counted, reported as a
+ * `dropped` app event, summarised in the log). Events already handed to a socket once are
+ * never dropped; they are sent first after the next registration.
+ */
 export interface EventCacheOptions {
-  /** Most events held while offline or unacknowledged (default 1000); the oldest queued one is dropped beyond it. */
+  /** Most never-sent events held while not registered (default: no count bound, `maxBytes` bounds the cache). */
   size?: number;
-  /** Most bytes of encoded events held (default 64 MiB); the oldest queued one is dropped beyond it. */
+  /**
+   * Most bytes of encoded never-sent events held while not registered (default 64 MiB: about
+   * 400 000 small events; the heap holds about twice this at the bound).
+   */
   maxBytes?: number;
   /**
    * Durable outbox: a directory (the log is `<dir>/<uuid>.outbox.log`) or a `.log` file path.
@@ -15,6 +23,18 @@ export interface EventCacheOptions {
    * the MSB are sent after a restart, even after the process was killed. Off by default.
    */
   persist?: string;
+}
+
+/**
+ * The in-flight window: events sent and not yet acknowledged by the MSB. While it is full,
+ * `emit()` waits (backpressure); nothing is dropped while the service is registered. After a
+ * connection loss its events are sent again first (so at most this many can arrive twice).
+ */
+export interface InFlightOptions {
+  /** Most events sent and not yet acknowledged (default 1000). */
+  maxEvents?: number;
+  /** Most bytes of events sent and not yet acknowledged (default 4 MiB). */
+  maxBytes?: number;
 }
 
 /** Options of `bootstrap`. Every field is optional. */
@@ -31,8 +51,10 @@ export interface BootstrapOptions<T extends object = object> extends IdentityOpt
   reconnect?: boolean | ReconnectOptions;
   /** Client ping period in ms (default 20 000); a silent peer is dropped after two. 0: off. */
   heartbeatMs?: number;
-  /** Event cache; `false`: no offline caching (emit rejects while not registered). */
+  /** Offline event cache; `false`: no offline caching (emit rejects while not registered). */
   eventCache?: EventCacheOptions | false;
+  /** The in-flight window (events sent, not yet acknowledged). */
+  inFlight?: InFlightOptions;
   /** Validate event values, responses and call payloads against their data formats (default true). */
   validate?: boolean;
   /** Where log lines go (default: warnings and errors to the console). Tokens are never logged. */
@@ -47,6 +69,11 @@ export interface BootstrapOptions<T extends object = object> extends IdentityOpt
   waitForRegistration?: boolean;
   /** How long `bootstrap` waits for the registration (default 30 000 ms). */
   registrationTimeoutMs?: number;
+  /**
+   * How long the MSB may take to answer one registration (`R`) before the service warns,
+   * drops the connection and registers anew on a new one (default 10 000 ms).
+   */
+  registrationAnswerTimeoutMs?: number;
   /** Function calls handled at the same time (default 64); more wait in order. */
   maxConcurrentCalls?: number;
   /** Function calls waiting for a slot (default 10 000); beyond it a call is refused and reported. */

@@ -1,7 +1,9 @@
-import { closeSync, fdatasyncSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, statSync, writeSync } from 'node:fs';
+import { constants, closeSync, fdatasyncSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { fdatasync, write } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { MsbError } from '../errors';
+import { MsbOutboxError } from '../errors';
+
+export { MsbOutboxError };
 
 /** An event as the log stores it. */
 export interface LoggedEvent {
@@ -11,18 +13,32 @@ export interface LoggedEvent {
   readonly message: string;
 }
 
-/** The durable outbox could not be read or written. */
-export class MsbOutboxError extends MsbError {}
+/** What {@link OutboxLog.open} found. */
+export interface OpenedLog {
+  log: OutboxLog;
+  /** The unfinished events, oldest first. */
+  events: LoggedEvent[];
+  /** Lines that were not whole records (a torn write), skipped. */
+  damagedLines: number;
+}
+
+/** Called once an accepted record is on disk, or with the reason it is not. */
+export type DurableCallback = (error?: MsbOutboxError) => void;
 
 /**
  * The durable outbox: an append-only log file, one JSON record per line.
  *
  * - `{"a":seq,"e":eventId,"c":correlationId,"m":message}`: an accepted event. Written and
- *   fdatasync'ed before `emit()` resolves; records that arrive during one sync share the next
- *   one (group commit), so a burst costs one sync, not one per event.
+ *   fdatasync'ed before the event may be sent; records that arrive during one sync share the
+ *   next one (group commit), so a burst costs one sync, not one per event.
  * - `{"x":seq}`: the event is finished (acknowledged by the MSB, refused, or dropped). Written
  *   without a sync: a written record survives the process being killed (the kernel has it); only
  *   a power loss can forget it, and then the event is sent once more (at-least-once).
+ *
+ * A failed write (disk full, read-only) is cut off again (the file is truncated to its last
+ * whole record), the accepted events in it are refused to their callers, and finish marks are
+ * kept for the next write. Reading skips lines that are not whole records, so a damaged log
+ * never stops a service from starting.
  *
  * Why a log rather than a database: ordering is the file's order, appends are sequential writes,
  * nothing native to build, and recovery is a single read. The log is rewritten (compacted) when
@@ -30,14 +46,18 @@ export class MsbOutboxError extends MsbError {}
  */
 export class OutboxLog {
   private fd: number;
-  private pending: string[] = [];
-  private waiters: Array<(err?: Error) => void> = [];
+  private pending: Array<{ record: string; onDurable?: DurableCallback }> = [];
   private idleWaiters: Array<() => void> = [];
   private syncing = false;
   private closed = false;
   private finishedSinceCompaction = 0;
   private live = 0;
+  /** Size of the file up to its last whole record. */
   private bytes = 0;
+  private liveEvents?: () => LoggedEvent[];
+  private onError: (error: MsbOutboxError) => void = () => undefined;
+  /** A write failed and none has succeeded since: report the next failure only after a success. */
+  private failing = false;
 
   private constructor(
     private readonly path: string,
@@ -57,62 +77,67 @@ export class OutboxLog {
 
   /**
    * Opens (or creates) the log and returns it with the events it holds that are not finished,
-   * oldest first. A torn last line (the process died while writing it) is ignored.
+   * oldest first. Lines that are not whole records (a write torn by a crash or a full disk)
+   * are skipped and counted.
    */
-  static open(path: string): { log: OutboxLog; events: LoggedEvent[] } {
+  static open(path: string): OpenedLog {
     try {
       mkdirSync(dirname(path), { recursive: true });
-      const events = OutboxLog.replay(path);
+      const { events, damagedLines } = OutboxLog.replay(path);
       // Start from a compact file: the surviving events only.
-      OutboxLog.rewrite(path, events);
-      const fd = openSync(path, 'a');
-      return { log: new OutboxLog(path, fd, events.length, statSync(path).size), events };
+      const fd = OutboxLog.rewrite(path, events);
+      return { log: new OutboxLog(path, fd, events.length, statSync(path).size), events, damagedLines };
     } catch (e) {
-      if (e instanceof MsbOutboxError) throw e;
       throw new MsbOutboxError(`Cannot open the durable outbox ${path}: ${(e as Error).message}`);
     }
   }
 
-  private static replay(path: string): LoggedEvent[] {
+  private static replay(path: string): { events: LoggedEvent[]; damagedLines: number } {
     let text: string;
     try {
       text = readFileSync(path, 'utf8');
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { events: [], damagedLines: 0 };
       throw e;
     }
     const events = new Map<number, LoggedEvent>();
-    const lines = text.split('\n');
-    for (let i = 0; i < lines.length; i++) {
-      const line = lines[i];
+    let damagedLines = 0;
+    for (const line of text.split('\n')) {
       if (line === '') continue;
-      let record: { a?: number; e?: string; c?: string; m?: string; x?: number };
+      let record: { a?: unknown; e?: unknown; c?: unknown; m?: unknown; x?: unknown };
       try {
         record = JSON.parse(line) as typeof record;
       } catch {
-        if (i >= lines.length - 2) continue; // torn tail
-        throw new MsbOutboxError(`The durable outbox ${path} is damaged at line ${i + 1}`);
+        damagedLines++;
+        continue;
       }
-      if (typeof record.a === 'number' && typeof record.m === 'string' && typeof record.e === 'string') {
-        events.set(record.a, { seq: record.a, eventId: record.e, ...(record.c !== undefined ? { correlationId: record.c } : {}), message: record.m });
-      } else if (typeof record.x === 'number') {
-        events.delete(record.x);
-      }
+      if (record === null || typeof record !== 'object') damagedLines++;
+      else if (typeof record.a === 'number' && typeof record.m === 'string' && typeof record.e === 'string') {
+        events.set(record.a, { seq: record.a, eventId: record.e, ...(typeof record.c === 'string' ? { correlationId: record.c } : {}), message: record.m });
+      } else if (typeof record.x === 'number') events.delete(record.x);
+      else damagedLines++;
     }
-    return [...events.values()].sort((a, b) => a.seq - b.seq);
+    return { events: [...events.values()].sort((a, b) => a.seq - b.seq), damagedLines };
   }
 
-  private static rewrite(path: string, events: readonly LoggedEvent[]): void {
+  /**
+   * Writes `events` to a new file, syncs it, puts it in place of `path` and returns a
+   * descriptor open for appending to it. Nothing changes at `path` unless every step succeeds.
+   */
+  private static rewrite(path: string, events: readonly LoggedEvent[]): number {
     const tmp = `${path}.tmp`;
-    const fd = openSync(tmp, 'w');
+    // O_APPEND: after a failed write is cut off, the next one must land at the new end, not leave a hole.
+    const fd = openSync(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | constants.O_APPEND);
     try {
       const text = events.map((e) => OutboxLog.acceptedRecord(e)).join('');
       if (text) writeSync(fd, text);
       fsyncSync(fd);
-    } finally {
+      renameSync(tmp, path);
+    } catch (e) {
       closeSync(fd);
+      try { unlinkSync(tmp); } catch { /* already gone */ }
+      throw e;
     }
-    renameSync(tmp, path);
     // The rename itself must reach the disk, or a crash could bring the old file back.
     try {
       const dir = openSync(dirname(path), 'r');
@@ -120,6 +145,7 @@ export class OutboxLog {
     } catch {
       // some file systems cannot sync a directory; the data file itself is synced
     }
+    return fd;
   }
 
   private static acceptedRecord(e: LoggedEvent): string {
@@ -131,11 +157,27 @@ export class OutboxLog {
     return this.bytes;
   }
 
-  /** Appends an accepted event; resolves once it is on disk. */
-  append(event: LoggedEvent): Promise<void> {
-    if (this.closed) return Promise.reject(new MsbOutboxError('The durable outbox is closed'));
+  /** Where the log asks for the unfinished events when it compacts itself. */
+  setLiveEvents(provider: () => LoggedEvent[]): void {
+    this.liveEvents = provider;
+  }
+
+  /** Where failures that no caller waits for (compaction, finish marks) are reported. */
+  setErrorHandler(handler: (error: MsbOutboxError) => void): void {
+    this.onError = handler;
+  }
+
+  /**
+   * Appends an accepted event; `onDurable` runs once it is on disk (synchronously inside the
+   * write's completion, in append order), or with the error that kept it off the disk.
+   */
+  append(event: LoggedEvent, onDurable: DurableCallback): void {
+    if (this.closed) {
+      onDurable(new MsbOutboxError('The durable outbox is closed'));
+      return;
+    }
     this.live++;
-    return this.enqueue(OutboxLog.acceptedRecord(event), true);
+    this.enqueue({ record: OutboxLog.acceptedRecord(event), onDurable });
   }
 
   /** Marks an event finished (acknowledged, refused or dropped). */
@@ -143,27 +185,7 @@ export class OutboxLog {
     if (this.closed) return;
     this.live--;
     this.finishedSinceCompaction++;
-    void this.enqueue(`{"x":${seq}}\n`, false).catch(() => undefined);
-  }
-
-  /** Where the log asks for the unfinished events when it compacts itself. */
-  setLiveEvents(provider: () => LoggedEvent[]): void {
-    this.liveEvents = provider;
-  }
-
-  private liveEvents?: () => LoggedEvent[];
-
-  /** Rewrites the log with only the unfinished events, when finished records dominate it. */
-  private compactIfWorthIt(): void {
-    if (!this.liveEvents || this.closed || this.syncing || this.pending.length > 0) return;
-    if (this.finishedSinceCompaction < 10_000 || this.finishedSinceCompaction < 2 * this.live) return;
-    closeSync(this.fd);
-    const events = this.liveEvents();
-    OutboxLog.rewrite(this.path, events);
-    this.fd = openSync(this.path, 'a');
-    this.bytes = statSync(this.path).size;
-    this.live = events.length;
-    this.finishedSinceCompaction = 0;
+    this.enqueue({ record: `{"x":${seq}}\n` });
   }
 
   /** Waits for writes in progress, writes what is pending, and closes the file. */
@@ -171,57 +193,105 @@ export class OutboxLog {
     if (this.closed) return;
     this.closed = true;
     while (this.syncing) await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
-    const waiters = this.waiters;
-    this.waiters = [];
+    const pending = this.pending;
+    this.pending = [];
+    let failure: MsbOutboxError | undefined;
     try {
-      if (this.pending.length > 0) {
-        writeSync(this.fd, this.pending.join(''));
+      if (pending.length > 0) {
+        writeSync(this.fd, pending.map((p) => p.record).join(''));
         fdatasyncSync(this.fd);
       }
+    } catch (e) {
+      failure = new MsbOutboxError(`Cannot write the durable outbox ${this.path}: ${(e as Error).message}`);
+      this.truncateToLastRecord();
     } finally {
-      this.pending = [];
       closeSync(this.fd);
-      for (const w of waiters) w();
+      for (const p of pending) p.onDurable?.(failure);
     }
   }
 
-  private enqueue(record: string, durable: boolean): Promise<void> {
-    this.pending.push(record);
-    this.bytes += record.length;
-    const done = durable ? new Promise<void>((resolve, reject) => this.waiters.push((err) => (err ? reject(err) : resolve()))) : Promise.resolve();
+  private enqueue(entry: { record: string; onDurable?: DurableCallback }): void {
+    this.pending.push(entry);
     if (!this.syncing) this.flush();
-    return done;
   }
 
   private flush(): void {
     if (this.pending.length === 0) return;
     this.syncing = true;
-    const text = this.pending.join('');
-    const waiters = this.waiters;
+    const batch = this.pending;
     this.pending = [];
-    this.waiters = [];
-    const buffer = Buffer.from(text);
+    const buffer = Buffer.from(batch.map((p) => p.record).join(''));
+    const needsSync = batch.some((p) => p.onDurable);
     const fd = this.fd;
     const finish = (err?: Error | null) => {
       this.syncing = false;
-      const failure = err ? new MsbOutboxError(`Cannot write the durable outbox ${this.path}: ${err.message}`) : undefined;
-      for (const w of waiters) w(failure);
+      if (err) this.failed(batch, err);
+      else {
+        this.failing = false;
+        this.bytes += buffer.length;
+        for (const p of batch) p.onDurable?.();
+      }
       if (this.closed) {
         // close() waits for this write to end before it writes the rest itself
         const idle = this.idleWaiters;
         this.idleWaiters = [];
         for (const w of idle) w();
-      } else if (this.pending.length > 0) this.flush();
-      else this.compactIfWorthIt();
+      } else if (this.pending.length > 0 && !err) this.flush();
+      else if (!err) this.compactIfWorthIt();
     };
     const writeAll = (offset: number) => {
       write(fd, buffer, offset, buffer.length - offset, null, (err, written) => {
         if (err) return finish(err);
         if (offset + written < buffer.length) return writeAll(offset + written);
-        if (waiters.length === 0) return finish();
+        if (!needsSync) return finish();
         fdatasync(fd, (syncErr) => finish(syncErr));
       });
     };
     writeAll(0);
+  }
+
+  /** A write failed: cut the partial record off, refuse the accepted events, keep the finish marks for later. */
+  private failed(batch: Array<{ record: string; onDurable?: DurableCallback }>, err: Error): void {
+    const failure = new MsbOutboxError(`Cannot write the durable outbox ${this.path}: ${err.message}`);
+    this.truncateToLastRecord();
+    const marks = batch.filter((p) => !p.onDurable);
+    this.pending = [...marks, ...this.pending];
+    for (const p of batch) {
+      if (p.onDurable) {
+        this.live--;
+        p.onDurable(failure);
+      }
+    }
+    if (!this.failing && !batch.some((p) => p.onDurable)) this.onError(failure);
+    this.failing = true;
+  }
+
+  private truncateToLastRecord(): void {
+    try {
+      ftruncateSync(this.fd, this.bytes);
+    } catch {
+      // The next open skips a torn line; nothing else can be done here.
+    }
+  }
+
+  /** Rewrites the log with only the unfinished events, when finished records dominate it. */
+  private compactIfWorthIt(): void {
+    if (!this.liveEvents || this.closed || this.syncing || this.pending.length > 0) return;
+    if (this.finishedSinceCompaction < 10_000 || this.finishedSinceCompaction < 2 * this.live) return;
+    const events = this.liveEvents();
+    let fd: number;
+    try {
+      fd = OutboxLog.rewrite(this.path, events);
+    } catch (e) {
+      // Keep appending to the old file; try again after the next batch of finished events.
+      this.finishedSinceCompaction = 0;
+      this.onError(new MsbOutboxError(`Cannot compact the durable outbox ${this.path}: ${(e as Error).message}; it keeps growing until this succeeds`));
+      return;
+    }
+    try { closeSync(this.fd); } catch { /* the old file is replaced already */ }
+    this.fd = fd;
+    this.bytes = statSync(this.path).size;
+    this.live = events.length;
+    this.finishedSinceCompaction = 0;
   }
 }

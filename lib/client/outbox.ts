@@ -1,5 +1,5 @@
 import { Deque } from '../util/deque';
-import type { LoggedEvent, OutboxLog } from './outbox-log';
+import type { LoggedEvent } from './outbox-log';
 
 /** One accepted event, encoded once at emit time (its postDate is fixed then). */
 export interface OutgoingEvent extends LoggedEvent {
@@ -14,7 +14,7 @@ export interface OutgoingEvent extends LoggedEvent {
 export interface OutboxCounters {
   /** Accepted by emit() since start. */
   accepted: number;
-  /** Waiting to be sent (the event cache). */
+  /** Waiting to be sent: never sent yet, or sent before a connection loss and not acknowledged. */
   queued: number;
   /** Sent, not yet acknowledged by the MSB. */
   inFlight: number;
@@ -22,55 +22,71 @@ export interface OutboxCounters {
   acknowledged: number;
   /** Refused by the MSB (`NIO_*EVENT_FORWARDING_ERROR`). */
   refused: number;
-  /** Dropped because the cache was full (oldest first). */
+  /** Dropped because the offline cache was full (oldest never-sent event first). */
   dropped: number;
   /** Sent again after a connection loss, because no acknowledgement had arrived. */
   resent: number;
   /** Restored from the durable outbox at start. */
   restored: number;
+  /** `IO_PUBLISHED` answers that matched no event in flight (ignored). */
+  unexpectedAcks: number;
 }
 
+/** The two bounds of the outbox, never mixed. */
 export interface OutboxLimits {
-  /** Most events held (queued + in flight). */
-  maxEvents: number;
-  /** Most bytes of encoded events held. */
-  maxBytes: number;
+  /** Most never-sent events held while the service is not registered (the offline cache). */
+  maxQueued: number;
+  /** Most bytes of never-sent events held while the service is not registered. */
+  maxQueuedBytes: number;
+  /** Most events sent and not yet acknowledged (the in-flight window). */
+  maxInFlight: number;
+  /** Most bytes of events sent and not yet acknowledged. */
+  maxInFlightBytes: number;
 }
 
 /**
- * The event outbox: a bounded FIFO of events waiting to be sent, and the events sent but
- * not yet acknowledged, in order. The MSB answers each `E` with one status, in order, so
- * the oldest in-flight event is always the one an answer is about. On a connection loss the
- * in-flight events go back to the front of the queue (at-least-once). With a durable log,
- * every accepted event is on disk until it is finished.
+ * The event outbox, in three FIFO parts, each in sequence order:
+ *
+ * - `inFlight`: handed to the socket, waiting for the MSB's answer. The MSB answers each `E`
+ *   with one status, in order, so the oldest one is always the one an answer is about.
+ *   Bounded by the in-flight window; when it is full the caller waits (backpressure).
+ * - `resend`: events that were in flight when a connection was lost. Sent first after the next
+ *   registration (at-least-once) and never dropped: an event handed to a socket once is
+ *   delivered or reported, not evicted.
+ * - `queue`: accepted events never sent. Only this part is subject to the offline cache
+ *   bound, and only while the service is not registered ({@link trimOffline}).
+ *
+ * It holds no timers and does no I/O; the publisher drives it.
  */
 export class Outbox {
   private readonly queue = new Deque<OutgoingEvent>();
+  private readonly resend = new Deque<OutgoingEvent>();
   private readonly inFlight = new Deque<OutgoingEvent>();
   private readonly counts = { accepted: 0, acknowledged: 0, refused: 0, dropped: 0, resent: 0, restored: 0 };
-  private nextSeq = 1;
-  private heldBytes = 0;
+  private queuedBytes = 0;
+  private inFlightBytes = 0;
 
   constructor(
     private readonly limits: OutboxLimits,
-    private readonly log?: OutboxLog,
     restored: readonly LoggedEvent[] = [],
   ) {
-    for (const e of restored) {
-      this.queue.push(e);
-      this.heldBytes += e.message.length;
-      this.nextSeq = Math.max(this.nextSeq, e.seq + 1);
-    }
+    // Restored events may have been sent by the previous process: they are sent first and never dropped.
+    for (const e of restored) this.resend.push(e);
     this.counts.restored = restored.length;
-    log?.setLiveEvents(() => [...this.inFlight.toArray(), ...this.queue.toArray()]);
   }
 
-  get queued(): number {
-    return this.queue.length;
+  /** Events waiting to be sent (never sent, or to be sent again). */
+  get waiting(): number {
+    return this.queue.length + this.resend.length;
   }
 
   get inFlightCount(): number {
     return this.inFlight.length;
+  }
+
+  /** Every event not finished (waiting or in flight). */
+  get pending(): number {
+    return this.waiting + this.inFlight.length;
   }
 
   /** The oldest event in flight, if any. */
@@ -78,100 +94,118 @@ export class Outbox {
     return this.inFlight.peek();
   }
 
-  /** The oldest queued event (the next to send), if any. */
-  peek(): OutgoingEvent | undefined {
-    return this.queue.peek();
+  /** The lowest sequence number not yet finished, or Infinity when everything is. */
+  lowestPendingSeq(): number {
+    let low = Infinity;
+    for (const d of [this.inFlight, this.resend, this.queue]) {
+      const head = d.peek();
+      if (head && head.seq < low) low = head.seq;
+    }
+    return low;
+  }
+
+  /** Counts an event as accepted (before its durable write, if any). */
+  countAccepted(): void {
+    this.counts.accepted++;
+  }
+
+  /** Adds an accepted event at the end of the queue. Never drops anything. */
+  add(event: OutgoingEvent): void {
+    this.queue.push(event);
+    this.queuedBytes += event.message.length;
   }
 
   /**
-   * Accepts an event. Returns the events dropped to make room (oldest queued first) and a
-   * promise that settles once the event is durable (at once without a log).
+   * Enforces the offline cache bound: drops the oldest never-sent events while the queue is
+   * over it, and returns them. Call it only while the service is not registered.
    */
-  push(eventId: string, correlationId: string | undefined, message: string): { event: OutgoingEvent; dropped: OutgoingEvent[]; durable: Promise<void> } {
-    const event: OutgoingEvent = { seq: this.nextSeq++, eventId, ...(correlationId !== undefined ? { correlationId } : {}), message };
-    this.counts.accepted++;
+  trimOffline(): OutgoingEvent[] {
     const dropped: OutgoingEvent[] = [];
-    while (
-      this.queue.length > 0 &&
-      (this.queue.length + this.inFlight.length >= this.limits.maxEvents || this.heldBytes + message.length > this.limits.maxBytes)
-    ) {
+    while (this.queue.length > 0 && (this.queue.length > this.limits.maxQueued || this.queuedBytes > this.limits.maxQueuedBytes)) {
       const old = this.queue.shift()!;
-      this.heldBytes -= old.message.length;
+      this.queuedBytes -= old.message.length;
       this.counts.dropped++;
-      this.log?.finish(old.seq);
       dropped.push(old);
     }
-    this.queue.push(event);
-    this.heldBytes += message.length;
-    const durable = this.log ? this.log.append(event) : Promise.resolve();
-    return { event, dropped, durable };
+    return dropped;
   }
 
-  /** The next event to send, moved to in-flight. */
+  /** Whether the in-flight window has room for one more event (always, when it is empty). */
+  get windowOpen(): boolean {
+    if (this.inFlight.length === 0) return true;
+    return this.inFlight.length < this.limits.maxInFlight && this.inFlightBytes < this.limits.maxInFlightBytes;
+  }
+
+  /** The next event to send (events to resend first), moved to in-flight. */
   take(): OutgoingEvent | undefined {
-    const event = this.queue.shift();
-    if (event) this.inFlight.push(event);
+    let event = this.resend.shift();
+    if (event) this.counts.resent++;
+    else {
+      event = this.queue.shift();
+      if (!event) return undefined;
+      this.queuedBytes -= event.message.length;
+    }
+    this.inFlight.push(event);
+    this.inFlightBytes += event.message.length;
     return event;
   }
 
-  /** The MSB acknowledged the oldest in-flight event. */
+  /** The MSB acknowledged the oldest in-flight event; undefined when none was in flight. */
   acknowledge(): OutgoingEvent | undefined {
-    const event = this.inFlight.shift();
-    if (event) {
-      this.counts.acknowledged++;
-      this.finished(event);
-    }
+    const event = this.shiftInFlight();
+    if (event) this.counts.acknowledged++;
     return event;
   }
 
   /** The MSB refused the oldest in-flight event; it is not retried (it would be refused again). */
   refuse(): OutgoingEvent | undefined {
-    const event = this.inFlight.shift();
-    if (event) {
-      this.counts.refused++;
-      this.finished(event);
-    }
+    const event = this.shiftInFlight();
+    if (event) this.counts.refused++;
     return event;
   }
 
-  /** Treats every in-flight event as delivered (the MSB does not acknowledge). */
-  acknowledgeAll(): number {
+  /** Treats every in-flight event as delivered (the MSB does not acknowledge); returns them. */
+  acknowledgeAll(): OutgoingEvent[] {
     const events = this.inFlight.drain();
-    for (const e of events) this.finished(e);
+    this.inFlightBytes = 0;
     this.counts.acknowledged += events.length;
-    return events.length;
+    return events;
   }
 
-  /** After a connection loss: unacknowledged events go back to the front, in order. */
+  /** After a connection loss: unacknowledged events go to the front of the resend list, in order. */
   requeueInFlight(): number {
     const events = this.inFlight.drain();
-    for (let i = events.length - 1; i >= 0; i--) this.queue.unshift(events[i]);
-    this.counts.resent += events.length;
+    this.inFlightBytes = 0;
+    // Events in flight were taken before whatever still waits to be resent: they go first.
+    for (let i = events.length - 1; i >= 0; i--) this.resend.unshift(events[i]);
     return events.length;
   }
 
-  /**
-   * On close: removes every event not yet acknowledged. With a durable log they stay on disk
-   * and are sent at the next start; without one they are lost (the caller logs how many).
-   */
-  async close(): Promise<OutgoingEvent[]> {
-    const left = [...this.inFlight.drain(), ...this.queue.drain()];
-    this.heldBytes = 0;
-    await this.log?.close();
+  /** Removes every event not yet finished (on close), oldest first. */
+  drain(): OutgoingEvent[] {
+    const left = [...this.inFlight.drain(), ...this.resend.drain(), ...this.queue.drain()].sort((a, b) => a.seq - b.seq);
+    this.queuedBytes = 0;
+    this.inFlightBytes = 0;
     return left;
   }
 
-  /** Whether events survive close() and restarts. */
-  get durable(): boolean {
-    return this.log !== undefined;
+  /** Every event not yet finished, oldest first (for the durable log's compaction). */
+  live(): OutgoingEvent[] {
+    return [...this.inFlight.toArray(), ...this.resend.toArray(), ...this.queue.toArray()].sort((a, b) => a.seq - b.seq);
   }
 
-  counters(): OutboxCounters {
-    return { ...this.counts, queued: this.queue.length, inFlight: this.inFlight.length };
+  /** Bytes of never-sent events held. */
+  get bytesQueued(): number {
+    return this.queuedBytes;
   }
 
-  private finished(event: OutgoingEvent): void {
-    this.heldBytes -= event.message.length;
-    this.log?.finish(event.seq);
+  counters(): Omit<OutboxCounters, 'unexpectedAcks'> {
+    return { ...this.counts, queued: this.waiting, inFlight: this.inFlight.length };
+  }
+
+  private shiftInFlight(): OutgoingEvent | undefined {
+    const event = this.inFlight.shift();
+    if (event) this.inFlightBytes -= event.message.length;
+    return event;
   }
 }

@@ -30,6 +30,13 @@ export interface EmitOptions {
   postDate?: Date;
   /** Queue the event while offline (default true). `false`: reject when not registered. */
   cached?: boolean;
+  /**
+   * Resolve only once the MSB acknowledged the event (`IO_PUBLISHED`), instead of once it is
+   * handed to the socket or cached. Rejects with `MsbPublishError` when the MSB refuses it,
+   * `MsbDroppedError` when the offline cache drops it, `MsbClosedError` when the app closes first.
+   * Against an MSB that does not acknowledge, resolves once the event is written.
+   */
+  acknowledged?: boolean;
 }
 
 /**
@@ -40,7 +47,9 @@ export interface EmitOptions {
 export interface MsbEvent<T = void> {
   /**
    * Validates the value against the event's data format and sends it, or queues it while
-   * offline. Resolves once the frame is handed to the socket or stored in the cache.
+   * offline. Resolves once the frame is handed to the socket (waiting while the in-flight
+   * window or the socket is full) or stored in the offline cache; with `{ acknowledged: true }`,
+   * once the MSB acknowledged it.
    */
   emit(...args: [T] extends [void] ? [value?: undefined, options?: EmitOptions] : [value: T, options?: EmitOptions]): Promise<void>;
   /** The event id on the wire. */

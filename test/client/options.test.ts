@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MsbConfigurationError, bootstrap } from '../../lib';
 import type { BootstrapOptions } from '../../lib';
-import { Fixture, RecordingLogger } from './helpers';
-import { TestDrill } from './services';
+import { Fixture, RecordingLogger, recordEvents } from './helpers';
+import { DRILL_UUID, TestDrill } from './services';
 
 describe('runtime: options', () => {
   const f = new Fixture();
@@ -31,14 +31,33 @@ describe('runtime: options', () => {
   it('refuses a durable outbox it cannot use, naming the file', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'msb-bad-outbox-'));
     try {
-      const file = join(dir, 'damaged.log');
-      writeFileSync(file, '{"a":1,"e":"text","m":"E {}"}\ngarbage\n{"x":1}\n');
-      const error = await bootstrap(TestDrill, { env: false, propertiesFile: false, url: 'ws://127.0.0.1:1', eventCache: { persist: file } }).then(() => undefined, (e: unknown) => e);
+      const file = join(dir, 'not-a-dir');
+      writeFileSync(file, '');
+      const persist = join(file, 'outbox.log');
+      const error = await bootstrap(TestDrill, { env: false, propertiesFile: false, url: 'ws://127.0.0.1:1', eventCache: { persist } }).then(() => undefined, (e: unknown) => e);
       expect(error).to.be.instanceOf(MsbConfigurationError);
-      expect((error as Error).message).to.contain(file).and.contain('damaged at line 2');
+      expect((error as Error).message).to.contain(persist);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it('opens a durable outbox with damaged lines, skipping them with one warning, and sends what survived', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'msb-damaged-outbox-'));
+    f.defer(async () => rmSync(dir, { recursive: true, force: true }));
+    const broker = await f.broker();
+    const events = recordEvents(broker);
+    const file = join(dir, 'damaged.log');
+    const e = (n: number) => JSON.stringify({ a: n, e: 'int32', m: `E {"uuid":"${DRILL_UUID}","eventId":"int32","priority":0,"postDate":"2026-01-01T00:00:00.000Z","dataObject":${n}}` });
+    writeFileSync(file, `${e(1)}
+garbage
+${e(2)}
+{"x":1}
+${e(3).slice(0, 20)}`);
+    const app = await f.app(TestDrill, { url: broker.url, eventCache: { persist: file } });
+    expect(f.logger.has('warn', /durable outbox had 2 damaged line\(s\).*skipped/)).to.equal(true);
+    await app.flush(10_000);
+    expect(events.map((ev) => ev.dataObject)).to.deep.equal([2]);
   });
 
   it('takes the url from MSB_URL and never logs the token, on the client or the broker side', async () => {

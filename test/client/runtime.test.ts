@@ -342,17 +342,26 @@ describe('runtime: registration outcomes', () => {
     expect((e2 as Error).message).to.contain('Event text was not sent');
   });
 
-  it('drops the oldest cached event when the cache is full, counting and logging it', async () => {
+  it('drops the oldest cached event when the offline cache is full: counted, reported per event, logged as a summary', async () => {
     const broker = await f.broker();
     const url = broker.url;
     await broker.close();
     const app = await f.app(TestDrill, { url, waitForRegistration: false, eventCache: { size: 5 } });
-    for (let i = 0; i < 8; i++) await app.instance.int32.emit(i);
+    const dropped: Array<{ eventId: string; correlationId?: string; seq: number }> = [];
+    app.on('dropped', (d) => dropped.push(d));
+    for (let i = 0; i < 8; i++) await app.instance.int32.emit(i, { correlationId: `c${i}` });
     expect(app.counters()).to.include({ queued: 5, dropped: 3 });
-    expect(f.logger.has('warn', /cache full.*dropped the oldest event int32/)).to.equal(true);
+    expect(dropped).to.deep.equal([0, 1, 2].map((i) => ({ eventId: 'int32', correlationId: `c${i}`, seq: i + 1 })));
+    const dropLines = () => f.logger.lines.filter((l) => /Offline event cache full/.test(l.message));
+    // The first drop is logged at once, the rest at most a second later as one summary.
+    await until(() => dropLines().length === 2, 'the summary of the later drops');
+    expect(dropLines().map((l) => l.message)).to.deep.equal([
+      'Offline event cache full (5 events / 67108864 bytes): dropped 1 event in the last second; 1 so far (oldest first)',
+      'Offline event cache full (5 events / 67108864 bytes): dropped 2 events in the last second; 3 so far (oldest first)',
+    ]);
     const broker2 = await f.broker({ port: Number(new URL(url).port) });
     const events = recordEvents(broker2);
-    await until(() => events.length === 5, 'the five kept events');
+    await app.flush(10_000);
     expect(events.map((e) => e.dataObject)).to.deep.equal([3, 4, 5, 6, 7]);
   });
 
