@@ -19,6 +19,7 @@ import { Dispatcher } from './dispatcher';
 import type { OutboxCounters, OutboxLimits } from './outbox';
 import type { LoggedEvent, OutboxLog } from './outbox-log';
 import { Publisher } from './publisher';
+import { describeThrown } from '../util/describe-thrown';
 import type { DroppedEventInfo } from './publisher';
 import type { Logger } from './logger';
 import type { BootstrapOptions } from './options';
@@ -489,7 +490,7 @@ export class MsbApp<T extends object = object> {
       try {
         await (target[method] as (c: Record<string, unknown>) => unknown).call(this.instance, { ...changes });
       } catch (e) {
-        this.report(new MsbConfigError(Object.keys(changes).join(', '), `@OnConfigChange ${method} threw: ${e instanceof Error ? e.message : String(e)}`));
+        this.report(new MsbConfigError(Object.keys(changes).join(', '), `@OnConfigChange ${method} threw: ${describeThrown(e)}`));
       }
     }
     this.emitter.emit('configChanged', { ...changes });

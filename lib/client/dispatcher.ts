@@ -7,6 +7,7 @@ import type { MsbError } from '../errors';
 import { Deque } from '../util/deque';
 import { isResponseEvent } from './respond';
 import type { Logger } from './logger';
+import { describeThrown } from '../util/describe-thrown';
 
 export interface DispatcherOptions {
   validate: boolean;
@@ -92,7 +93,7 @@ export class Dispatcher {
   private run(fn: PreparedFunction, call: FunctionCallMessage): void {
     this.running++;
     this.invoke(fn, call)
-      .catch((e: unknown) => this.fail(new MsbFunctionError(fn.model.functionId, call.correlationId, `unexpected failure: ${String(e)}`, { cause: e })))
+      .catch((e: unknown) => this.fail(new MsbFunctionError(fn.model.functionId, call.correlationId, `unexpected failure: ${describeThrown(e)}`, { cause: e })))
       .finally(() => {
         this.running--;
         const next = this.waiting.shift();
@@ -130,7 +131,7 @@ export class Dispatcher {
       }
     } catch (e) {
       if (e instanceof MsbFunctionError) this.fail(e);
-      else this.fail(new MsbFunctionError(model.functionId, call.correlationId, `the handler threw: ${e instanceof Error ? e.message : String(e)}`, { cause: e }));
+      else this.fail(new MsbFunctionError(model.functionId, call.correlationId, `the handler threw: ${describeThrown(e)}`, { cause: e }));
       return;
     }
     await this.respond(fn, result, call.correlationId);
@@ -167,7 +168,7 @@ export class Dispatcher {
     try {
       await this.options.publish(event, value, correlationId);
     } catch (e) {
-      const detail = e instanceof MsbValidationError ? e.violations.join('; ') : e instanceof Error ? e.message : String(e);
+      const detail = e instanceof MsbValidationError ? e.violations.join('; ') : describeThrown(e);
       this.fail(new MsbFunctionError(model.functionId, correlationId, `response event ${event.eventId} not sent: ${detail}`, { cause: e }));
     }
   }

@@ -198,7 +198,9 @@ export class OutboxLog {
     let failure: MsbOutboxError | undefined;
     try {
       if (pending.length > 0) {
-        writeSync(this.fd, pending.map((p) => p.record).join(''));
+        const buffer = Buffer.from(pending.map((p) => p.record).join(''));
+        // A full disk can take part of a write without an error; the next part then fails.
+        for (let offset = 0; offset < buffer.length;) offset += writeSync(this.fd, buffer, offset);
         fdatasyncSync(this.fd);
       }
     } catch (e) {

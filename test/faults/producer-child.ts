@@ -15,7 +15,7 @@ async function main(): Promise<void> {
   const app = await bootstrap(Producer, {
     url, env: false, propertiesFile: false, logger: quiet, waitForRegistration: false, heartbeatMs: 0,
     reconnect: { initialDelayMs: 20, maxDelayMs: 200 },
-    eventCache: { persist, size: 1_000_000 },
+    eventCache: { persist },
   });
   process.stdout.write(`RESTORED ${app.counters().restored}\n`);
   const from = Number(fromArg);
