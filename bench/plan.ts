@@ -4,6 +4,7 @@ import { QUICK } from './common';
 export const PLAN = QUICK
   ? {
       throughput: { warmupMs: 300, durationMs: 600, window: 2000, reps: 1 },
+      burst: { sinkEvents: 50_000, reps: 1, sizes: [50_000] },
       rtt: { warmup: 200, calls: 500, rounds: 1 },
       idleSettleMs: 500,
       cachedEvents: 10_000,
@@ -12,6 +13,7 @@ export const PLAN = QUICK
     }
   : {
       throughput: { warmupMs: 600, durationMs: 1200, window: 2000, reps: 3 },
+      burst: { sinkEvents: 50_000, reps: 3, sizes: [50_000, 200_000] },
       rtt: { warmup: 500, calls: 2000, rounds: 3 },
       idleSettleMs: 1500,
       cachedEvents: 10_000,

@@ -8,6 +8,7 @@ import { machine, markdownTable, writeJson } from './report';
 import type { Row } from './report';
 import type { ThroughputResult, ThroughputSetup } from './scenarios/throughput';
 import type { RttResult } from './broker-process';
+import type { BurstResult, BurstSetup } from './scenarios/burst';
 
 /**
  * `npm run bench`: a broker in its own process, each measured client in its own process, ours
@@ -85,6 +86,75 @@ async function throughput(url: string): Promise<Map<string, number[]>> {
   }
   raw.throughput = Object.fromEntries(samples);
   return samples;
+}
+
+interface BurstRows {
+  /** Events/s at the counting sink, per variant label, one sample per repetition. */
+  sink: Map<string, number[]>;
+  /** Bursts of ours with default options: events/s to flush() and events dropped. */
+  bursts: Array<{ label: string; count: number; eventsPerSec: number; dropped: number }>;
+}
+
+/** Runs one burst with a fresh client process; returns the client's result. */
+async function burst(setup: Omit<BurstSetup, 'selfDescriptionJson'>, count: number, chunk: number): Promise<BurstResult> {
+  return withWorker('burst', async (w) => {
+    await w.call('setup', { ...setup, selfDescriptionJson: sdJson } satisfies BurstSetup);
+    return w.call<BurstResult>('run', { count, chunk }, 300_000);
+  });
+}
+
+async function bursts(brokerUrl: string): Promise<BurstRows> {
+  const out: BurstRows = { sink: new Map(), bursts: [] };
+  const sink = spawn('worker.js', ['sink']);
+  const silent = spawn('worker.js', ['sink']);
+  try {
+    const { url } = await sink.call<{ url: string }>('start', { ack: true });
+    const { url: silentUrl } = await silent.call<{ url: string }>('start', { ack: false });
+    const count = PLAN.burst.sinkEvents;
+    const variants: Array<{ label: string; client: 'ours' | 'bare'; kind: 'string' | 'dto' }> = [
+      { label: 'bare string', client: 'bare', kind: 'string' },
+      { label: 'ours string', client: 'ours', kind: 'string' },
+      { label: 'bare dto', client: 'bare', kind: 'dto' },
+      { label: 'ours dto', client: 'ours', kind: 'dto' },
+    ];
+    const counted = async (n: number): Promise<{ count: number; ms: number }> => {
+      let stats = await sink.call<{ count: number; ms: number }>('stats');
+      for (let i = 0; i < 1000 && stats.count < n; i++) {
+        await new Promise((r) => setTimeout(r, 10));
+        stats = await sink.call<{ count: number; ms: number }>('stats');
+      }
+      return stats;
+    };
+    for (let rep = 0; rep < PLAN.burst.reps; rep++) {
+      for (const v of variants) {
+        // One burst to warm the process up (JIT), then the measured one: a service runs for long.
+        const stats = await withWorker('burst', async (w) => {
+          await w.call('setup', { client: v.client, kind: v.kind, validate: true, url, selfDescriptionJson: sdJson } satisfies BurstSetup);
+          await sink.call('reset');
+          await w.call<BurstResult>('run', { count, chunk: 1000 }, 300_000);
+          await counted(count);
+          await sink.call('reset');
+          await w.call<BurstResult>('run', { count, chunk: 1000 }, 300_000);
+          return counted(count);
+        });
+        const perSec = (stats.count * 1000) / stats.ms;
+        out.sink.set(v.label, [...(out.sink.get(v.label) ?? []), perSec]);
+        log(`burst into a counting sink, ${v.label}: ${Math.round(perSec)} events/s (${stats.count} counted)`);
+      }
+    }
+    for (const n of PLAN.burst.sizes) {
+      for (const [label, target] of [['local broker (acknowledges)', brokerUrl], ['sink that never acknowledges', silentUrl]] as const) {
+        const r = await burst({ client: 'ours', kind: 'string', validate: true, url: target }, n, 1000);
+        out.bursts.push({ label, count: n, eventsPerSec: (r.accepted * 1000) / r.ms, dropped: r.dropped });
+        log(`burst of ${n} string events, ${label}: ${Math.round((r.accepted * 1000) / r.ms)} events/s, ${r.dropped} dropped`);
+      }
+    }
+  } finally {
+    await stop(sink);
+    await stop(silent);
+  }
+  raw.bursts = { sink: Object.fromEntries(out.sink), bursts: out.bursts };
+  return out;
 }
 
 async function roundTrip(broker: Child, url: string): Promise<{ ours: RttResult[]; bare: RttResult[]; official: RttResult[] }> {
@@ -199,6 +269,18 @@ async function main(): Promise<void> {
     rows.push(ratioRow('publish DTO event, validation on', 'ours dto validate', 'bare dto', 'official dto validate', 0.5));
     rows.push(ratioRow('publish DTO event, validation off', 'ours dto novalidate', 'bare dto', 'official dto novalidate'));
     rows.push(ratioRow('publish string event, validation on', 'ours string validate inproc', 'bare string inproc', undefined, undefined, 'broker in the client process'));
+
+    const b = await bursts(url);
+    const sinkRow = (metric: string, oursKey: string, bareKey: string, target: number): Row => {
+      const ours = mid(b.sink.get(oursKey));
+      const bare = mid(b.sink.get(bareKey));
+      return { metric, unit: 'events/s', ours, bare, ratio: ours / bare, target: `ratio ≥ ${target}`, pass: ours / bare >= target, note: `${PLAN.burst.sinkEvents.toLocaleString('en')} events, Promise.all per 1,000, default options, after one warm-up burst; a sink that only counts and acknowledges` };
+    };
+    rows.push(sinkRow('burst into a counting sink: string events, validation on', 'ours string', 'bare string', 0.85));
+    rows.push(sinkRow('burst into a counting sink: DTO events, validation on', 'ours dto', 'bare dto', 0.7));
+    for (const r of b.bursts) {
+      rows.push({ metric: `burst of ${r.count.toLocaleString('en')} string events, ${r.label}`, unit: 'events/s', ours: r.eventsPerSec, note: `${r.dropped} dropped`, target: '0 dropped', pass: r.dropped === 0 });
+    }
 
     const rtt = await roundTrip(broker, url);
     const p50 = { ours: mid(rtt.ours.map((r) => r.p50Us)), bare: mid(rtt.bare.map((r) => r.p50Us)), official: mid(rtt.official.map((r) => r.p50Us)) };

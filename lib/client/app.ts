@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
-import { PONG, Status, encodeEvent, encodeRegistration, parseServerMessage } from '../protocol';
-import type { ConfigurationMessage, ServerMessage } from '../protocol';
+import { PONG, Status, encodeRegistration, eventEncoder, parseServerMessage } from '../protocol';
+import type { ConfigurationMessage, EventEncoder, ServerMessage } from '../protocol';
 import type { EmitOptions, MsbEvent } from '../decorators/event';
 import { priorityNumber } from '../metadata/priority';
 import type { EventModel, ServiceIdentity, ServiceModel } from '../metadata/model';
@@ -20,6 +20,7 @@ import type { OutboxCounters, OutboxLimits } from './outbox';
 import type { LoggedEvent, OutboxLog } from './outbox-log';
 import { Publisher } from './publisher';
 import { describeThrown } from '../util/describe-thrown';
+import { isoNow } from '../util/iso-now';
 import type { DroppedEventInfo } from './publisher';
 import type { Logger } from './logger';
 import type { BootstrapOptions } from './options';
@@ -91,6 +92,7 @@ export class MsbApp<T extends object = object> {
   private readonly publisher: Publisher;
   private readonly dispatcher: Dispatcher;
   private readonly codecs = new Map<string, ValueCodec>();
+  private readonly encoders = new Map<string, EventEncoder>();
   private readonly eventsById = new Map<string, EventModel>();
   private registrationPending = false;
   private graceTimer?: NodeJS.Timeout;
@@ -128,6 +130,7 @@ export class MsbApp<T extends object = object> {
     for (const e of model.events) {
       this.eventsById.set(e.eventId, e);
       if (e.type) this.codecs.set(e.eventId, compileCodec(e.type, { validate: options.validate }));
+      this.encoders.set(e.eventId, eventEncoder(identity.uuid, e.eventId));
       const emitter: MsbEvent<unknown> = {
         eventId: e.eventId,
         emit: (value?: unknown, opts?: EmitOptions) => this.publishEvent(e, value, opts ?? {}),
@@ -290,7 +293,7 @@ export class MsbApp<T extends object = object> {
         return Promise.reject(new MsbValidationError(`event ${event.eventId}`, ['postDate must be a valid Date']));
       }
       postDate = opts.postDate.toISOString();
-    } else postDate = new Date().toISOString();
+    } else postDate = isoNow();
     const correlationId = opts.correlationId;
     if (correlationId !== undefined && typeof correlationId !== 'string') {
       return Promise.reject(new MsbValidationError(`event ${event.eventId}`, ['correlationId must be a string']));
@@ -301,14 +304,7 @@ export class MsbApp<T extends object = object> {
 
     let message: string;
     try {
-      message = encodeEvent({
-        uuid: this.identity.uuid,
-        eventId: event.eventId,
-        priority,
-        postDate,
-        ...(correlationId !== undefined ? { correlationId } : {}),
-        ...(codec ? { dataObject } : {}),
-      });
+      message = this.encoders.get(event.eventId)!(priority, postDate, correlationId, codec !== undefined, dataObject);
     } catch (e) {
       // Cycles and BigInt values cannot be JSON.
       return Promise.reject(new MsbValidationError(`event ${event.eventId}`, [`the value cannot be serialised as JSON: ${(e as Error).message}`], correlationId));

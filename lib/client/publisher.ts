@@ -116,7 +116,8 @@ export class Publisher {
    * (while registered) or cached (while not); with `acknowledged`, once the MSB acknowledged it.
    */
   accept(eventId: string, correlationId: string | undefined, message: string, acknowledged: boolean): Promise<void> {
-    const event: OutgoingEvent = { seq: this.nextSeq++, eventId, ...(correlationId !== undefined ? { correlationId } : {}), message };
+    // One shape for every event (correlationId present, maybe undefined): the hot path stays monomorphic.
+    const event: OutgoingEvent = { seq: this.nextSeq++, eventId, correlationId, message };
     this.outbox.countAccepted();
     if (!this.log) {
       this.enqueue(event);
@@ -152,12 +153,17 @@ export class Publisher {
     this.trimOffline();
   }
 
-  /** A new socket is open: acknowledgement detection starts over. */
+  /**
+   * A new socket is open. An MSB found not to acknowledge is taken to behave the same on the
+   * new connection (no second wait of `ackTimeoutMs`), unless it did send an `IO_PUBLISHED`
+   * after all: then acknowledgements are expected again. The mode never changes within a
+   * connection, where a late answer could not be matched to its event.
+   */
   opened(): void {
     this.generation++;
     this.unwrittenBytes = 0;
+    if (this.noAckMode && this.ackSeenOnConnection) this.noAckMode = false;
     this.ackSeenOnConnection = false;
-    this.noAckMode = false;
     this.staleAnswers = 0;
   }
 

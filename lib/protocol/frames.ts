@@ -15,7 +15,8 @@ export const HEARTBEAT_FRAME = 'h';
 
 /** A client→server frame: SockJS `["message"]` (correct JSON escaping) or the raw message. */
 export function encodeClientFrame(message: string, sockJs: boolean): string {
-  return sockJs ? JSON.stringify([message]) : message;
+  // The same text as JSON.stringify([message]), without building the array.
+  return sockJs ? `[${JSON.stringify(message)}]` : message;
 }
 
 /**

@@ -16,6 +16,8 @@ export {
   PONG,
   encodeRegistration,
   encodeEvent,
+  eventEncoder,
+  EventEncoder,
   encodeCall,
   encodeConfiguration,
   parseClientMessage,

@@ -88,6 +88,30 @@ export function encodeEvent(e: EventMessage): string {
   return `E ${JSON.stringify(e)}`;
 }
 
+/** Encodes the events of one event id of one service; see {@link eventEncoder}. */
+export type EventEncoder = (priority: number, postDate: string, correlationId: string | undefined, hasData: boolean, dataObject?: unknown) => string;
+
+/**
+ * A prepared {@link encodeEvent} for one service and event id: the constant head of the
+ * message is serialised once, and per event only the priority, postDate, correlation id and
+ * payload are. The output equals `encodeEvent` for the same fields, key order included.
+ *
+ * @throws whatever `JSON.stringify` throws for the payload (a cycle, a BigInt).
+ */
+export function eventEncoder(uuid: string, eventId: string): EventEncoder {
+  const head = `E {"uuid":${JSON.stringify(uuid)},"eventId":${JSON.stringify(eventId)},"priority":`;
+  return (priority, postDate, correlationId, hasData, dataObject) => {
+    let message = `${head}${priority},"postDate":${JSON.stringify(postDate)}`;
+    if (correlationId !== undefined) message += `,"correlationId":${JSON.stringify(correlationId)}`;
+    if (hasData) {
+      const data = JSON.stringify(dataObject);
+      // Like a property of an object, a payload with no JSON form (undefined, a function) is left out.
+      if (data !== undefined) message += `,"dataObject":${data}`;
+    }
+    return `${message}}`;
+  };
+}
+
 /** `C <json>`: a function call message. */
 export function encodeCall(c: FunctionCallMessage): string {
   return `C ${JSON.stringify(c)}`;

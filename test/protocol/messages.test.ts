@@ -11,6 +11,7 @@ import {
   encodeClientFrame,
   encodeConfiguration,
   encodeEvent,
+  eventEncoder,
   encodeRegistration,
   encodeServerFrame,
   isStatus,
@@ -205,6 +206,29 @@ describe('protocol/messages: client → server', () => {
       }),
       { numRuns: 1000 },
     );
+  });
+});
+
+describe('protocol/messages: the prepared event encoder', () => {
+  it('produces exactly what encodeEvent produces, for any fields (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.string({ unit: 'binary' }), fc.string({ unit: 'binary' }), fc.constantFrom(0, 1, 2), fc.string({ unit: 'binary' }),
+        fc.option(fc.string({ unit: 'binary' }), { nil: undefined }), fc.boolean(), fc.jsonValue(),
+        (uuid, eventId, priority, postDate, correlationId, hasData, dataObject) => {
+          const expected = encodeEvent({ uuid, eventId, priority, postDate, ...(correlationId !== undefined ? { correlationId } : {}), ...(hasData ? { dataObject } : {}) });
+          expect(eventEncoder(uuid, eventId)(priority, postDate, correlationId, hasData, dataObject)).to.equal(expected);
+        },
+      ),
+    );
+  });
+
+  it('leaves out a payload without a JSON form, as a property would be, and throws for a cycle', () => {
+    const encode = eventEncoder('u', 'e');
+    expect(encode(0, 'd', undefined, true, undefined)).to.equal(encodeEvent({ uuid: 'u', eventId: 'e', priority: 0, postDate: 'd', dataObject: undefined }));
+    const cycle: Record<string, unknown> = {};
+    cycle.self = cycle;
+    expect(() => encode(0, 'd', undefined, true, cycle)).to.throw(TypeError);
   });
 });
 
