@@ -13,8 +13,9 @@ export interface EventCacheOptions {
   /** Most never-sent events held while not registered (default: no count bound, `maxBytes` bounds the cache). */
   size?: number;
   /**
-   * Most bytes of encoded never-sent events held while not registered (default 64 MiB: about
-   * 400 000 small events; the heap holds about twice this at the bound).
+   * Most bytes of never-sent events held while not registered, each counted as its encoded
+   * length plus 256 bytes of bookkeeping, so that this approximates the heap they take
+   * (default 64 MiB: about 150 000 small events).
    */
   maxBytes?: number;
   /**

@@ -32,11 +32,20 @@ export interface OutboxCounters {
   unexpectedAcks: number;
 }
 
+/**
+ * What one held event costs beyond its encoded text (the event record, its queue slot, the
+ * string's header and the pieces of a concatenated string), measured on Node 20: byte bounds
+ * count it, so that they approximate the heap the events really take.
+ */
+export const EVENT_OVERHEAD_BYTES = 256;
+
+const costOf = (event: OutgoingEvent): number => event.message.length + EVENT_OVERHEAD_BYTES;
+
 /** The two bounds of the outbox, never mixed. */
 export interface OutboxLimits {
   /** Most never-sent events held while the service is not registered (the offline cache). */
   maxQueued: number;
-  /** Most bytes of never-sent events held while the service is not registered. */
+  /** Most bytes of never-sent events held while the service is not registered (each counted as its length + {@link EVENT_OVERHEAD_BYTES}). */
   maxQueuedBytes: number;
   /** Most events sent and not yet acknowledged (the in-flight window). */
   maxInFlight: number;
@@ -112,7 +121,7 @@ export class Outbox {
   /** Adds an accepted event at the end of the queue. Never drops anything. */
   add(event: OutgoingEvent): void {
     this.queue.push(event);
-    this.queuedBytes += event.message.length;
+    this.queuedBytes += costOf(event);
   }
 
   /**
@@ -123,7 +132,7 @@ export class Outbox {
     const dropped: OutgoingEvent[] = [];
     while (this.queue.length > 0 && (this.queue.length > this.limits.maxQueued || this.queuedBytes > this.limits.maxQueuedBytes)) {
       const old = this.queue.shift()!;
-      this.queuedBytes -= old.message.length;
+      this.queuedBytes -= costOf(old);
       this.counts.dropped++;
       dropped.push(old);
     }
@@ -143,10 +152,10 @@ export class Outbox {
     else {
       event = this.queue.shift();
       if (!event) return undefined;
-      this.queuedBytes -= event.message.length;
+      this.queuedBytes -= costOf(event);
     }
     this.inFlight.push(event);
-    this.inFlightBytes += event.message.length;
+    this.inFlightBytes += costOf(event);
     return event;
   }
 
@@ -205,7 +214,7 @@ export class Outbox {
 
   private shiftInFlight(): OutgoingEvent | undefined {
     const event = this.inFlight.shift();
-    if (event) this.inFlightBytes -= event.message.length;
+    if (event) this.inFlightBytes -= costOf(event);
     return event;
   }
 }

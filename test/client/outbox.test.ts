@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { Outbox } from '../../lib/client/outbox';
+import { EVENT_OVERHEAD_BYTES, Outbox } from '../../lib/client/outbox';
 import type { OutboxLimits, OutgoingEvent } from '../../lib/client/outbox';
 
 const roomy: OutboxLimits = { maxQueued: Infinity, maxQueuedBytes: Infinity, maxInFlight: 1000, maxInFlightBytes: 1e9 };
@@ -24,21 +24,26 @@ describe('client/outbox', () => {
     expect(o.counters()).to.include({ acknowledged: 1, resent: 2, inFlight: 3, queued: 0, dropped: 0 });
   });
 
-  it('trims only never-sent events, oldest first, beyond the count and the byte bound', () => {
-    const o = new Outbox({ ...roomy, maxQueued: 3, maxQueuedBytes: 10 });
+  it('trims only never-sent events, oldest first, beyond the byte bound (each counted with its overhead)', () => {
+    const cost = 4 + EVENT_OVERHEAD_BYTES;
+    const o = new Outbox({ ...roomy, maxQueuedBytes: 2 * cost });
     o.add(ev('aaaa'));
     o.take();
     o.requeueInFlight(); // 'aaaa' was handed to a socket once: never dropped
     o.add(ev('bbbb'));
     o.add(ev('cccc'));
     expect(messages(o.trimOffline())).to.deep.equal([]);
-    o.add(ev('dddd')); // 12 bytes of never-sent events > 10
+    o.add(ev('dddd'));
     expect(messages(o.trimOffline())).to.deep.equal(['bbbb']);
-    o.add(ev('e'));
-    o.add(ev('f'));
-    expect(messages(o.trimOffline())).to.deep.equal(['cccc']); // 4 never-sent > 3
-    expect(messages(o.live())).to.deep.equal(['aaaa', 'dddd', 'e', 'f']);
-    expect(o.counters()).to.include({ dropped: 2, queued: 4 });
+    expect(o.bytesQueued).to.equal(2 * cost);
+    expect(messages(o.live())).to.deep.equal(['aaaa', 'cccc', 'dddd']);
+  });
+
+  it('trims only never-sent events, oldest first, beyond the count bound', () => {
+    const o = new Outbox({ ...roomy, maxQueued: 2 });
+    for (const m of ['a', 'b', 'c', 'd']) o.add(ev(m));
+    expect(messages(o.trimOffline())).to.deep.equal(['a', 'b']);
+    expect(o.counters()).to.include({ dropped: 2, queued: 2 });
   });
 
   it('never drops events that were in flight at a loss, however many offline events follow (hostile-run regression)', () => {
@@ -58,13 +63,13 @@ describe('client/outbox', () => {
   });
 
   it('opens the in-flight window by count and by bytes, and always for one event', () => {
-    const o = new Outbox({ ...roomy, maxInFlight: 2, maxInFlightBytes: 6 });
-    o.add(ev('x'.repeat(100)));
+    const o = new Outbox({ ...roomy, maxInFlight: 2, maxInFlightBytes: 2 * (1 + EVENT_OVERHEAD_BYTES) + 1 });
+    o.add(ev('x'.repeat(1000)));
     o.add(ev('a'));
     o.add(ev('b'));
     o.add(ev('c'));
     expect(o.windowOpen).to.equal(true);
-    o.take(); // 100 bytes: over the byte bound, but the window was empty
+    o.take(); // over the byte bound, but the window was empty
     expect(o.windowOpen).to.equal(false);
     o.acknowledge();
     o.take();
