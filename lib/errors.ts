@@ -58,10 +58,18 @@ export class MsbRegistrationError extends MsbError {
   constructor(
     readonly status: string,
     readonly uuid: string,
+    /** The server's own words, when it gave any. */
+    readonly reason?: string,
   ) {
-    super(`The MSB refused the registration of service ${uuid}: ${status}${status === 'NIO_ALREADY_CONNECTED' ? ' (another live connection holds this uuid)' : ''}`);
+    super(`The MSB refused the registration of service ${uuid}: ${status}${reason ? ` (${reason})` : ''}; ${LIKELY_CAUSES[status] ?? 'see the MSB log'}`);
   }
 }
+
+const LIKELY_CAUSES: Readonly<Record<string, string>> = {
+  NIO_ALREADY_CONNECTED: 'another live connection holds this uuid: is a second instance of this service running? Give each instance its own uuid',
+  NIO_REGISTRATION_ERROR: 'likely causes: a wrong token for this uuid (brokers with strict tokens), the uuid registered by another owner, or a self-description the MSB cannot read; the MSB log says which',
+  NIO_UNEXPECTED_REGISTRATION_ERROR: 'the MSB failed internally while registering; the service tries again',
+};
 
 /** The connection could not be made or was lost, or the service did not register in time. */
 export class MsbConnectionError extends MsbError {}

@@ -13,8 +13,8 @@ import {
   MsbClosedError, MsbConfigError, MsbConnectionError, MsbError, MsbOfflineError, MsbProtocolError, MsbPublishError,
   MsbRegistrationError, MsbValidationError,
 } from '../errors';
-import { Connection } from './connection';
-import type { ConnectionOptions } from './connection';
+import { Connection, describeReconnect } from './connection';
+import type { CloseInfo, ConnectionOptions } from './connection';
 import { Dispatcher } from './dispatcher';
 import type { OutboxCounters, OutboxLimits } from './outbox';
 import type { LoggedEvent, OutboxLog } from './outbox-log';
@@ -103,6 +103,10 @@ export class MsbApp<T extends object = object> {
   private reconnects = 0;
   private registrations = 0;
   private lastConnectionProblem?: string;
+  /** Connection attempts that failed since the last open socket. */
+  private failedAttempts = 0;
+  /** When the registered service lost its connection (for the log line at re-registration). */
+  private lostAt?: number;
   private readonly abortListener = (): void => void this.close();
 
   /** @internal use `bootstrap` */
@@ -332,6 +336,7 @@ export class MsbApp<T extends object = object> {
   }
 
   private onOpen(): void {
+    this.failedAttempts = 0;
     this.publisher.opened();
     this.setState('connected');
     // IO_CONNECTED should follow at once; some servers skip it, so register anyway after a grace period.
@@ -341,22 +346,29 @@ export class MsbApp<T extends object = object> {
     }, IO_CONNECTED_GRACE_MS);
   }
 
-  private onClose(info: { code: number; reason: string; reconnectInMs?: number }): void {
+  private onClose(info: CloseInfo): void {
     clearTimeout(this.graceTimer);
     clearTimeout(this.retryTimer);
     clearTimeout(this.answerTimer);
     this.registrationPending = false;
     const wasOpen = this.currentState === 'connected' || this.currentState === 'registered';
+    if (this.currentState === 'registered') this.lostAt = Date.now();
     this.publisher.lost(info.code);
     if (this.closing) return;
     this.setState('disconnected');
     if (info.reconnectInMs !== undefined) this.reconnects++;
+    const url = this.options.connection.url;
     if (wasOpen) this.options.logger.warn(`Lost the MSB connection (${info.code}${info.reason ? ` ${info.reason}` : ''})${info.reconnectInMs !== undefined ? `; reconnecting in ${info.reconnectInMs} ms` : ''}`);
-    else this.options.logger.debug(`Could not connect to the MSB (${info.code} ${info.reason})`);
+    else if (this.failedAttempts++ === 0 && info.reconnectInMs !== undefined) {
+      // Once per run of failures: a broker that is down must not go unnoticed, nor fill the log.
+      this.options.logger.warn(`Cannot connect to the MSB at ${url}${info.reason ? ` (${info.reason})` : ''}; ${describeReconnect(this.options.connection.reconnect)}, first in ${info.reconnectInMs} ms`);
+    } else this.options.logger.debug(`Could not connect to the MSB (${info.code} ${info.reason})`);
     if (info.reason) this.lastConnectionProblem = info.reason;
     this.emitter.emit('disconnected', info);
-    if (info.reconnectInMs === undefined) {
-      this.report(new MsbConnectionError(`${wasOpen ? 'Lost the connection to' : 'Cannot connect to'} the MSB at ${this.options.connection.url} and reconnecting is off${info.reason ? `: ${info.reason}` : ''}`));
+    if (info.httpStatus !== undefined) {
+      this.report(new MsbConnectionError(`The MSB at ${url} refused the websocket upgrade with HTTP ${info.httpStatus}; is this the MSB's websocket interface (for example ws://host:8085)? Not retried`));
+    } else if (info.reconnectInMs === undefined) {
+      this.report(new MsbConnectionError(`${wasOpen ? 'Lost the connection to' : 'Cannot connect to'} the MSB at ${url} and reconnecting is off${info.reason ? `: ${info.reason}` : ''}`));
     }
   }
 
@@ -411,7 +423,13 @@ export class MsbApp<T extends object = object> {
       this.registrations++;
       this.connection.resetBackoff();
       this.setState('registered');
-      this.options.logger.info(`Registered service ${this.identity.uuid} (${this.identity.name})`);
+      const waiting = this.publisher.pending;
+      if (this.registrations === 1) this.options.logger.info(`Registered ${this.identity.name} (${this.identity.uuid}) at ${this.options.connection.url}`);
+      else if (this.lostAt !== undefined) {
+        const offline = ((Date.now() - this.lostAt) / 1000).toFixed(1);
+        this.options.logger.info(`Re-registered ${this.identity.name} after ${offline} s offline; ${waiting.toLocaleString('en')} cached events sent`);
+      } else this.options.logger.debug(`Registered ${this.identity.uuid} again`);
+      this.lostAt = undefined;
       this.emitter.emit('registered');
       this.publisher.registered();
     } else if (REGISTRATION_STATUSES.has(status)) {

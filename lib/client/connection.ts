@@ -32,11 +32,26 @@ export interface ConnectionOptions {
   eventsWaiting?: () => boolean;
 }
 
+/** The reconnect plan, for messages: `500 ms, growing to 30000 ms`. */
+export function describeReconnect(reconnect: ReconnectOptions | false): string {
+  if (reconnect === false) return 'reconnecting is off';
+  return `retrying with a growing delay from ${reconnect.initialDelayMs ?? 500} ms up to ${reconnect.maxDelayMs ?? 30_000} ms`;
+}
+
 export interface ConnectionEvents {
   connecting: [];
   open: [];
   message: [text: string];
-  close: [info: { code: number; reason: string; reconnectInMs?: number }];
+  close: [info: CloseInfo];
+}
+
+/** Why a socket closed, and when the next attempt is (absent: none). */
+export interface CloseInfo {
+  code: number;
+  reason: string;
+  reconnectInMs?: number;
+  /** The HTTP status that refused the websocket upgrade, when that is why; no retry follows. */
+  httpStatus?: number;
 }
 
 /**
@@ -160,6 +175,15 @@ export class Connection extends EventEmitter<ConnectionEvents> {
       if (this.ws === ws) this.ws = undefined;
       const reason = reasonBuffer.toString() || this.lastError || '';
       this.lastError = undefined;
+      // An HTTP 4xx to the upgrade (a wrong path, a proxy refusing) does not get better by retrying;
+      // 408 and 429 are the server asking to come back later.
+      const refused = /^Unexpected server response: (\d+)$/.exec(reason);
+      const status = refused ? Number(refused[1]) : 0;
+      if (status >= 400 && status < 500 && status !== 408 && status !== 429) {
+        this.closing = true;
+        this.emit('close', { code, reason: `the server answered the websocket upgrade with HTTP ${status}`, httpStatus: status });
+        return;
+      }
       let reconnectInMs: number | undefined;
       if (!this.closing && options.reconnect !== false) {
         reconnectInMs = this.backoff.next(options.eventsWaiting?.() ?? false);

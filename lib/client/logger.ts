@@ -8,10 +8,13 @@ export interface Logger {
 
 const noop = (): void => {};
 
-/** The default: quiet but for warnings and errors, which go to the console. */
+/**
+ * The default: warnings and errors, and the few lines a person wants to see (registered,
+ * re-registered after a loss, configuration changed), to the console; no line per event.
+ */
 export const defaultLogger: Logger = {
   debug: noop,
-  info: noop,
+  info: (message, ...meta) => console.info(`[msb] ${message}`, ...meta),
   warn: (message, ...meta) => console.warn(`[msb] ${message}`, ...meta),
   error: (message, ...meta) => console.error(`[msb] ${message}`, ...meta),
 };

@@ -176,7 +176,7 @@ export class Publisher {
     this.unwrittenBytes = 0;
     this.refuseTooBigAfterRepeatedClose(code);
     const back = this.outbox.requeueInFlight();
-    if (back > 0) this.host.logger.info(`${back} events sent but not acknowledged will be sent again after reconnecting`);
+    if (back > 0) this.host.logger.debug(`${back} events sent but not acknowledged will be sent again after reconnecting`);
     this.releaseSendWaiters(Infinity);
     this.trimOffline();
   }
