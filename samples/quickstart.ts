@@ -1,9 +1,9 @@
 import 'reflect-metadata';
 import { IsString, Max, Min } from 'class-validator';
 import {
-  ConfigParam, CorrelationId, DataType, Event, MsbEvent, MsbFunction, OnConfigChange, Payload, Property,
-  SmartObject, bootstrap,
+  ConfigParam, CorrelationId, DataType, Event, MsbFunction, OnConfigChange, Payload, Property, SmartObject, bootstrap,
 } from 'msb-decorators';
+import type { MsbEvent } from 'msb-decorators';
 
 class DrillJob {
   @IsString() jobId!: string;
@@ -43,13 +43,16 @@ export class Drill {
   }
 }
 
-export async function main(): Promise<void> {
-  const app = await bootstrap(Drill, { url: process.env.MSB_URL ?? 'ws://localhost:8085' });
-  const timer = setInterval(() => void app.instance.temperature.emit(21.5), 1000);
-  process.once('SIGINT', () => {
-    clearInterval(timer);
-    void app.close();
-  });
-}
-
-if (require.main === module) void main();
+bootstrap(Drill, { url: process.env.MSB_URL ?? 'ws://localhost:8085' }).then(
+  (app) => {
+    const timer = setInterval(() => void app.instance.temperature.emit(21.5), 1000);
+    process.once('SIGINT', () => {
+      clearInterval(timer);
+      void app.close();
+    });
+  },
+  (error: unknown) => {
+    console.error(error);
+    process.exitCode = 1;
+  },
+);
