@@ -13,6 +13,7 @@ import {
   MsbClosedError, MsbConfigError, MsbConnectionError, MsbError, MsbOfflineError, MsbProtocolError, MsbPublishError,
   MsbRegistrationError, MsbValidationError,
 } from '../errors';
+import { Backoff } from './backoff';
 import { Connection, describeReconnect } from './connection';
 import type { CloseInfo, ConnectionOptions } from './connection';
 import { Dispatcher } from './dispatcher';
@@ -98,7 +99,7 @@ export class MsbApp<T extends object = object> {
   private graceTimer?: NodeJS.Timeout;
   private retryTimer?: NodeJS.Timeout;
   private answerTimer?: NodeJS.Timeout;
-  private registrationRetries = 0;
+  private readonly registrationBackoff: Backoff;
   private closing?: Promise<void>;
   private reconnects = 0;
   private registrations = 0;
@@ -151,6 +152,7 @@ export class MsbApp<T extends object = object> {
       report: (error) => this.report(error),
     });
     this.connection = new Connection({ ...options.connection, eventsWaiting: () => this.publisher.pending > 0 });
+    this.registrationBackoff = new Backoff(options.connection.reconnect === false ? {} : options.connection.reconnect);
     this.connection.on('connecting', () => this.setState('connecting'));
     this.connection.on('open', () => this.onOpen());
     this.connection.on('message', (text) => this.onMessage(text));
@@ -419,7 +421,7 @@ export class MsbApp<T extends object = object> {
     } else if (status === Status.IO_REGISTERED) {
       this.registrationPending = false;
       clearTimeout(this.answerTimer);
-      this.registrationRetries = 0;
+      this.registrationBackoff.reset();
       this.registrations++;
       this.connection.resetBackoff();
       this.setState('registered');
@@ -456,8 +458,8 @@ export class MsbApp<T extends object = object> {
 
   private scheduleRegistrationRetry(): void {
     if (this.closing || this.options.connection.reconnect === false) return;
-    // Retry on the same socket with a growing delay: no reconnect storm.
-    const delay = Math.min(60_000, 1000 * 2 ** Math.min(this.registrationRetries++, 6));
+    // Retry on the same socket with the reconnect timing: no reconnect storm.
+    const delay = this.registrationBackoff.next();
     clearTimeout(this.retryTimer);
     this.retryTimer = setTimeout(() => this.register(), delay);
   }

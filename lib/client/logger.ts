@@ -18,6 +18,3 @@ export const defaultLogger: Logger = {
   warn: (message, ...meta) => console.warn(`[msb] ${message}`, ...meta),
   error: (message, ...meta) => console.error(`[msb] ${message}`, ...meta),
 };
-
-/** A logger that says nothing. */
-export const silentLogger: Logger = { debug: noop, info: noop, warn: noop, error: noop };

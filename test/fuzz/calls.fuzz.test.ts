@@ -318,11 +318,8 @@ describe('fuzz findings in lib/client (regressions)', function () {
   const f = new Fixture();
   afterEach(() => f.close());
 
-  // SKIPPED: a known client bug. A response event larger than the broker accepts (a 1.2 MB echo;
-  // the broker's limit is 1 MB) makes the broker close the socket (1009); the app reconnects,
-  // re-registers and resends the same in-flight event, forever (about 30 reconnects a second),
-  // reports no error, and every later event waits behind it. Unskip once the client refuses
-  // events that exceed a maximum message size (or drops the head event after a 1009 close).
+  // A fuzz finding: a response event larger than the broker accepts made the broker close the socket
+  // (1009) and the app resend it forever; now it is refused, or dropped after a second 1009 close.
   it('a response too big for the broker is refused with an error, not resent forever', async () => {
     const broker = await f.broker();
     const app = await f.app(TestDrill, { url: broker.url });
