@@ -4,14 +4,28 @@ import type { RawData, WebSocket } from 'ws';
 import { ProtocolError } from '../protocol/errors';
 import { HEARTBEAT_FRAME, OPEN_FRAME, closeFrame, decodeClientFrame, encodeServerFrame } from '../protocol/frames';
 import { Status } from '../protocol/status';
+import { Deque } from '../util/deque';
 import type { BrokerLogger } from './options';
 import type { ServiceOwner } from './registry';
+import type { FairScheduler, Schedulable } from './scheduler';
+
+/**
+ * Backlog at which a connection's socket is no longer read (TCP then slows the sender down);
+ * reading resumes once the backlog is handled. Bounds the memory a flooding client can fill.
+ */
+const PAUSE_MESSAGES = 1024;
+const PAUSE_CHARS = 1024 * 1024;
 
 /** What a session needs from the broker. */
 export interface ConnectionHost {
   readonly logger: BrokerLogger;
   readonly rateLimit: { burst: number; perSecond: number } | false;
   readonly maxBufferedBytes: number;
+  readonly scheduler: FairScheduler;
+  /** A warning that may repeat per message: summarised by kind. */
+  warnRepeated(kind: string, message: string): void;
+  /** Counts a throttled (paused) connection. */
+  throttled(conn: Connection): void;
   /** One decoded text message. */
   handleMessage(conn: Connection, text: string): void;
   /** A frame or transport problem; the session has already answered or closed. */
@@ -25,8 +39,16 @@ let nextId = 1;
  * One websocket session in SockJS or raw framing. It decodes frames, rate-limits, and sends one
  * message per frame; everything about services and events is the host's business.
  */
-export class Connection implements ServiceOwner {
+export class Connection implements ServiceOwner, Schedulable {
   readonly id = `c${nextId++}`;
+  /** Messages received and not yet handled, in order. */
+  private readonly inbox = new Deque<string>();
+  private inboxChars = 0;
+  private paused = false;
+  /** The scheduler turn the budget below belongs to. */
+  private turn = -1;
+  private usedMessages = 0;
+  private usedChars = 0;
   readonly remoteAddress: string;
   readonly path: string;
   private closing = false;
@@ -47,6 +69,12 @@ export class Connection implements ServiceOwner {
     this.tokens = host.rateLimit ? host.rateLimit.burst : 0;
     this.closedPromise = new Promise((resolve) => {
       ws.on('close', (code: number, reason: Buffer) => {
+        // What the client sent before it closed is still handled (its events recorded), unless
+        // the broker itself decided to close: then the rest is the reason it did.
+        if (!this.closing) while (this.inbox.length > 0) this.handle(this.inbox.shift()!);
+        this.inbox.drain();
+        this.inboxChars = 0;
+        host.scheduler.forget(this);
         this.closed = true;
         host.closed(this, code, reason.toString('utf8'));
         resolve();
@@ -83,7 +111,7 @@ export class Connection implements ServiceOwner {
       return false;
     }
     if (this.ws.bufferedAmount > this.host.maxBufferedBytes) {
-      this.host.logger.warn(`connection ${this.id}: client is not reading (${this.ws.bufferedAmount} bytes unsent); terminating`);
+      this.host.logger.warn(`connection ${this.id}: client is not reading (${this.ws.bufferedAmount} bytes unsent, limit maxBufferedBytes ${this.host.maxBufferedBytes}); terminating`);
       this.terminate();
       done?.(new Error('the client stopped reading'));
       return false;
@@ -177,7 +205,61 @@ export class Connection implements ServiceOwner {
     }
     for (const m of messages) {
       if (this.closing || this.closed) return;
-      this.host.handleMessage(this, m);
+      if (this.inbox.length === 0 && this.withinBudget(m.length)) this.handle(m);
+      else this.enqueue(m);
     }
+  }
+
+  /** Messages waiting to be handled. */
+  get queued(): number {
+    return this.inbox.length;
+  }
+
+  /** Handles backlog within this turn's budget; true while some remains. */
+  runTurn(): boolean {
+    while (this.inbox.length > 0 && !this.closing && this.withinBudget(this.inbox.peek()!.length)) {
+      const m = this.inbox.shift()!;
+      this.inboxChars -= m.length;
+      this.handle(m);
+    }
+    if (this.closing || this.closed) {
+      this.inbox.drain();
+      this.inboxChars = 0;
+      return false;
+    }
+    if (this.inbox.length === 0 && this.paused) {
+      this.paused = false;
+      this.ws.resume();
+    }
+    return this.inbox.length > 0;
+  }
+
+  /** Whether a message of `chars` fits this turn's budget (the first of a turn always does); uses it. */
+  private withinBudget(chars: number): boolean {
+    const s = this.host.scheduler;
+    if (this.turn !== s.turn) {
+      this.turn = s.turn;
+      this.usedMessages = 0;
+      this.usedChars = 0;
+    } else if (this.usedMessages >= s.budgetMessages || this.usedChars >= s.budgetChars) return false;
+    this.usedMessages++;
+    this.usedChars += chars;
+    s.arm();
+    return true;
+  }
+
+  private enqueue(m: string): void {
+    this.inbox.push(m);
+    this.inboxChars += m.length;
+    this.host.scheduler.wake(this);
+    if (!this.paused && (this.inbox.length >= PAUSE_MESSAGES || this.inboxChars >= PAUSE_CHARS)) {
+      this.paused = true;
+      this.ws.pause();
+      this.host.throttled(this);
+    }
+  }
+
+  private handle(m: string): void {
+    this.host.handleMessage(this, m);
   }
 }

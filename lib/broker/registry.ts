@@ -162,6 +162,13 @@ export class Registry {
     return 'deleted';
   }
 
+  /** Forgets a service even while a session holds it (see Broker.forgetService). */
+  forceDelete(uuid: string): boolean {
+    if (!this.services.has(uuid)) return false;
+    this.forget(uuid, false);
+    return true;
+  }
+
   private forget(uuid: string, evicted: boolean): void {
     const s = this.services.get(uuid);
     if (!s) return;
