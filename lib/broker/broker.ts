@@ -434,19 +434,21 @@ export class Broker extends EventEmitter<BrokerEvents> {
     this.safeEmit('rejected', { reason, status, connectionId: c.id, ...(uuid !== undefined ? { uuid } : {}) });
   }
 
-  private handleMessage(c: Connection, text: string): void {
+  private handleMessage(c: Connection, text: string): boolean {
     this.messagesHandled++;
     const kind = text.trimStart()[0];
     if (kind === 'R' && text.length > this.limits.maxSelfDescriptionBytes) {
       // refused before parsing: the parse would be the expensive part
       this.refused.selfDescriptionBytes++;
-      return this.reject(c, Status.NIO_REGISTRATION_ERROR, `registration of ${text.length} characters refused: the limit is ${this.limits.maxSelfDescriptionBytes} (maxSelfDescriptionBytes)`);
+      this.reject(c, Status.NIO_REGISTRATION_ERROR, `registration of ${text.length} characters refused: the limit is ${this.limits.maxSelfDescriptionBytes} (maxSelfDescriptionBytes)`);
+      return false;
     }
     try {
       const msg = parseClientMessage(text, { maxLength: this.limits.maxMessageBytes });
       if (msg.type === 'pong') this.logger.debug(`connection ${c.id}: pong`);
       else if (msg.type === 'register') this.register(c, msg.body, text);
       else this.publish(c, msg.body);
+      return true;
     } catch (e) {
       if (e instanceof ProtocolError) {
         // answer in the category of the message, so the client's matching listener hears it
@@ -459,6 +461,7 @@ export class Broker extends EventEmitter<BrokerEvents> {
         this.logger.error(`connection ${c.id}: unexpected error handling a message: ${(e as Error)?.stack ?? String(e)}`);
         this.reject(c, status, `internal error: ${(e as Error)?.message ?? String(e)}`);
       }
+      return false;
     }
   }
 
