@@ -15,6 +15,14 @@ import type { FairScheduler, Schedulable } from './scheduler';
  */
 const PAUSE_MESSAGES = 1024;
 const PAUSE_CHARS = 1024 * 1024;
+/**
+ * Unsent answers at which a connection's messages are no longer handled (nor its socket read)
+ * until the client has read them: a client that sends without reading cannot make the broker
+ * hold more than this of its answers.
+ */
+const OUTPUT_PAUSE_BYTES = 256 * 1024;
+/** Queued messages over all connections at which every connection that queues more is paused. */
+const GLOBAL_PAUSE_CHARS = 64 * 1024 * 1024;
 /** How many accepted messages a malformed one counts as against a turn's budget (measured: ~10 µs against ~1.5 µs). */
 const MALFORMED_WEIGHT = 8;
 
@@ -47,6 +55,8 @@ export class Connection implements ServiceOwner, Schedulable {
   private readonly inbox = new Deque<string>();
   private inboxChars = 0;
   private paused = false;
+  /** Too many answers unread: wait for the client to read before handling more. */
+  private blockedOnOutput = false;
   /** The scheduler turn the budget below belongs to. */
   private turn = -1;
   private usedMessages = 0;
@@ -75,6 +85,7 @@ export class Connection implements ServiceOwner, Schedulable {
         // the broker itself decided to close: then the rest is the reason it did.
         if (!this.closing) while (this.inbox.length > 0) this.handle(this.inbox.shift()!);
         this.inbox.drain();
+        host.scheduler.queuedChars -= this.inboxChars;
         this.inboxChars = 0;
         host.scheduler.forget(this);
         this.closed = true;
@@ -119,7 +130,13 @@ export class Connection implements ServiceOwner, Schedulable {
       return false;
     }
     corkUntilNextTick(this.ws);
-    this.ws.send(frame, (err) => done?.(err ?? undefined));
+    this.ws.send(frame, (err) => {
+      if (this.blockedOnOutput && this.ws.bufferedAmount <= OUTPUT_PAUSE_BYTES / 2) {
+        this.blockedOnOutput = false;
+        if (this.inbox.length > 0) this.host.scheduler.wake(this);
+      }
+      done?.(err ?? undefined);
+    });
     return true;
   }
 
@@ -222,13 +239,17 @@ export class Connection implements ServiceOwner, Schedulable {
     while (this.inbox.length > 0 && !this.closing && this.withinBudget(this.inbox.peek()!.length)) {
       const m = this.inbox.shift()!;
       this.inboxChars -= m.length;
+      this.host.scheduler.queuedChars -= m.length;
       this.handle(m);
     }
     if (this.closing || this.closed) {
+      this.host.scheduler.queuedChars -= this.inboxChars;
       this.inbox.drain();
       this.inboxChars = 0;
       return false;
     }
+    // woken again by the send callback once the client has read its answers
+    if (this.blockedOnOutput) return false;
     if (this.inbox.length === 0 && this.paused) {
       this.paused = false;
       this.ws.resume();
@@ -239,6 +260,12 @@ export class Connection implements ServiceOwner, Schedulable {
   /** Whether a message of `chars` fits this turn's budget (the first of a turn always does); uses it. */
   private withinBudget(chars: number): boolean {
     const s = this.host.scheduler;
+    if (this.blockedOnOutput) return false;
+    if (this.ws.bufferedAmount > OUTPUT_PAUSE_BYTES) {
+      this.blockedOnOutput = true;
+      this.pause();
+      return false;
+    }
     if (this.turn !== s.turn) {
       this.turn = s.turn;
       this.usedMessages = 0;
@@ -251,14 +278,20 @@ export class Connection implements ServiceOwner, Schedulable {
   }
 
   private enqueue(m: string): void {
+    const s = this.host.scheduler;
     this.inbox.push(m);
     this.inboxChars += m.length;
-    this.host.scheduler.wake(this);
-    if (!this.paused && (this.inbox.length >= PAUSE_MESSAGES || this.inboxChars >= PAUSE_CHARS)) {
-      this.paused = true;
-      this.ws.pause();
-      this.host.throttled(this);
-    }
+    s.queuedChars += m.length;
+    if (!this.blockedOnOutput) s.wake(this);
+    if (this.inbox.length >= PAUSE_MESSAGES || this.inboxChars >= PAUSE_CHARS || s.queuedChars >= GLOBAL_PAUSE_CHARS) this.pause();
+  }
+
+  /** Stops reading the socket (TCP then slows the client down) until the backlog is handled. */
+  private pause(): void {
+    if (this.paused) return;
+    this.paused = true;
+    this.ws.pause();
+    this.host.throttled(this);
   }
 
   private handle(m: string): void {

@@ -14,6 +14,8 @@ export interface Schedulable {
 export class FairScheduler {
   /** Increases once per event-loop iteration in which messages were handled. */
   turn = 0;
+  /** Characters of messages queued over all connections (kept by the connections). */
+  queuedChars = 0;
   private readonly ready = new Set<Schedulable>();
   private armed = false;
 
