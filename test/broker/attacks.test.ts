@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import type { Broker, BrokerLogger, BrokerOptions } from '../../lib/broker';
+import { ADMIN_SECRET_ENV, brokerCommand, callCommand, configCommand } from '../../lib/cli/commands';
 import { BrokerFixture, TestClient, bodyOf, isPublishAnswer, isRegistrationAnswer, smartObject, uid, waitFor, within } from './helpers';
 
 setFlagsFromString('--expose-gc');
@@ -108,6 +109,29 @@ describe('broker under attack: identity', function () {
     expect((await rest(fx.broker, 'GET', '/service', undefined, { authorization: basic })).status).to.equal(200);
     await bystander.works();
     expect(logger.warnings.join('\n')).to.not.include(secret);
+  });
+
+  it('msb broker reads the admin secret from MSB_BROKER_ADMIN_SECRET (never from a flag), and msb call/config send it', async () => {
+    const saved = process.env[ADMIN_SECRET_ENV];
+    const lines: string[] = [];
+    process.env[ADMIN_SECRET_ENV] = 'from-the-environment';
+    const b = await brokerCommand({ port: 0, host: '127.0.0.1', issueTokens: false }, (l) => lines.push(l));
+    try {
+      expect((await rest(b, 'GET', '/service')).status).to.equal(401);
+      expect((await rest(b, 'POST', '/token/o', undefined, { authorization: 'Bearer from-the-environment' })).status).to.equal(403);
+      // authorised: the broker answers 404 for the unknown service, not 401
+      let err: Error | undefined;
+      await callCommand(b.httpUrl, 'no-such-service', 'fn', '{}').catch((e: Error) => (err = e));
+      expect(err?.message).to.match(/broker answered 404/);
+      delete process.env[ADMIN_SECRET_ENV];
+      await configCommand(b.httpUrl, 'no-such-service', ['a=1']).catch((e: Error) => (err = e));
+      expect(err?.message).to.match(/broker answered 401: .*admin secret/);
+      expect(lines.join('\n')).to.not.include('from-the-environment');
+    } finally {
+      if (saved === undefined) delete process.env[ADMIN_SECRET_ENV];
+      else process.env[ADMIN_SECRET_ENV] = saved;
+      await b.close();
+    }
   });
 
   it('listening beyond loopback without adminSecret logs a warning', async () => {
