@@ -96,7 +96,18 @@ export class Broker extends EventEmitter<BrokerEvents> {
   private readonly connections = new Set<Connection>();
   private messagesHandled = 0;
   private throttledCount = 0;
-  private readonly refused: BrokerStats['refused'] = { services: 0, selfDescriptionBytes: 0, flows: 0, flowBytes: 0, callBytes: 0, tokens: 0, connections: 0 };
+  private readonly refused: BrokerStats['refused'] = {
+    messageBytes: 0,
+    services: 0,
+    selfDescriptionBytes: 0,
+    flows: 0,
+    flowBytes: 0,
+    callBytes: 0,
+    tokens: 0,
+    connections: 0,
+    bufferedBytes: 0,
+    rateLimit: 0,
+  };
   private readonly wss: WebSocketServer;
   private readonly servers: Listener[] = [];
   private readonly timers: NodeJS.Timeout[] = [];
@@ -133,6 +144,7 @@ export class Broker extends EventEmitter<BrokerEvents> {
         this.throttledCount++;
         this.logger.debug(`connection ${c.id}: ${c.queued} messages waiting; not reading it until they are handled`);
       },
+      limitHit: (_c, limit) => void this.refused[limit]++,
       handleMessage: (c, text) => this.handleMessage(c, text),
       reportProtocolError: (c, reason, excerpt) => {
         this.warnings.warn(`protocol:${c.id}`, `connection ${c.id}: ${reason}`);

@@ -36,6 +36,8 @@ export interface ConnectionHost {
   warnRepeated(kind: string, message: string): void;
   /** Counts a throttled (paused) connection. */
   throttled(conn: Connection): void;
+  /** Counts a connection closed because of a limit. */
+  limitHit(conn: Connection, limit: 'messageBytes' | 'bufferedBytes' | 'rateLimit'): void;
   /** One decoded text message; false when it was refused as malformed. */
   handleMessage(conn: Connection, text: string): boolean;
   /** A frame or transport problem; the session has already answered or closed. */
@@ -99,6 +101,7 @@ export class Connection implements ServiceOwner, Schedulable {
     });
     ws.on('error', (err: Error & { code?: string }) => {
       // ws has already started closing (e.g. 1009 for maxPayload); tell the host why
+      if (err.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') host.limitHit(this, 'messageBytes');
       host.reportProtocolError(this, `websocket error${err.code ? ` ${err.code}` : ''}: ${err.message}`);
     });
   }
@@ -125,6 +128,7 @@ export class Connection implements ServiceOwner, Schedulable {
     }
     if (this.ws.bufferedAmount > this.host.maxBufferedBytes) {
       this.host.logger.warn(`connection ${this.id}: client is not reading (${this.ws.bufferedAmount} bytes unsent, limit maxBufferedBytes ${this.host.maxBufferedBytes}); terminating`);
+      this.host.limitHit(this, 'bufferedBytes');
       this.terminate();
       done?.(new Error('the client stopped reading'));
       return false;
@@ -218,6 +222,7 @@ export class Connection implements ServiceOwner, Schedulable {
     if (!this.takeToken(Math.max(1, messages.length))) {
       const limit = this.host.rateLimit as { burst: number; perSecond: number };
       this.host.logger.warn(`connection ${this.id}: more than ${limit.burst} messages at once / ${limit.perSecond} per second; closing`);
+      this.host.limitHit(this, 'rateLimit');
       this.host.reportProtocolError(this, 'message rate limit exceeded');
       void this.close(1008, 'message rate limit exceeded');
       return;

@@ -131,8 +131,9 @@ export interface BrokerStats {
   messagesHandled: number;
   /** Offline services forgotten to make room. */
   servicesEvicted: number;
-  /** Times a limit refused something, by limit. */
+  /** Times a limit refused something, by limit (`bufferedBytes`, `rateLimit`, `messageBytes`: connections closed). */
   refused: {
+    messageBytes: number;
     services: number;
     selfDescriptionBytes: number;
     flows: number;
@@ -140,6 +141,8 @@ export interface BrokerStats {
     callBytes: number;
     tokens: number;
     connections: number;
+    bufferedBytes: number;
+    rateLimit: number;
   };
   /** Times a flooding connection's reading was paused until its backlog was handled. */
   throttled: number;

@@ -328,6 +328,55 @@ describe('broker under attack: fairness', function () {
   }
 });
 
+describe('broker under attack: clients that do not read', function () {
+  this.timeout(30000);
+  const fx = new BrokerFixture({ maxBufferedBytes: 64 * 2 ** 20, keepAliveMs: 0 });
+  const big = { dataObject: 'x'.repeat(100_000) };
+
+  it('while a client leaves its answers unread, its messages are not handled; once it reads, they are, in order', async () => {
+    const bystander = await bystanderOf(fx);
+    const c = await fx.connect({ sockJs: false });
+    const uuid = uid('slow');
+    await c.registerAndWait(smartObject(uuid));
+    let reading = false;
+    let handledWhilePaused = 0;
+    const handled: number[] = [];
+    fx.broker.on('event', ({ uuid: u, event }) => {
+      if (u !== uuid) return;
+      if (!reading) handledWhilePaused++;
+      handled.push(event.dataObject as number);
+    });
+    c.ws.pause();
+    // 20 MB of calls: far more than the kernel's socket buffers take, so most stay unsent
+    const calls = Array.from({ length: 200 }, (_, i) => fx.broker.callFunction(uuid, 'fn', big, `c${i}`));
+    for (let i = 0; i < 5; i++) c.publish({ uuid, eventId: 'EV1', dataObject: i });
+    await bystander.works(); // the broker went on serving others meanwhile
+    expect(handledWhilePaused).to.equal(0);
+    reading = true;
+    c.ws.resume();
+    await within(Promise.all(calls), 20_000, 'every call to be written');
+    for (let i = 0; i < 5; i++) expect(await c.next(isPublishAnswer, 10_000)).to.equal('IO_PUBLISHED');
+    expect(handled).to.deep.equal([0, 1, 2, 3, 4]);
+    expect(c.queue.filter((m) => m.startsWith('C '))).to.have.length(200);
+    expect(fx.broker.stats().throttled).to.be.at.least(1);
+  });
+
+  it('a client whose unsent output exceeds maxBufferedBytes is terminated and counted; the bystander is untouched', async () => {
+    await fx.restart({ maxBufferedBytes: 2 ** 20, keepAliveMs: 0 });
+    const bystander = await bystanderOf(fx);
+    const c = await fx.connect({ sockJs: false });
+    const uuid = uid('stuck');
+    await c.registerAndWait(smartObject(uuid));
+    const gone = waitFor(fx.broker, 'disconnected', (d: { uuids: string[] }) => d.uuids.includes(uuid), 10_000);
+    c.ws.pause();
+    const outcomes = await Promise.all(Array.from({ length: 300 }, () => fx.broker.callFunction(uuid, 'fn', big).then(() => 'sent', (e: Error & { code?: string }) => e.code)));
+    await gone;
+    expect(outcomes).to.include('SEND_FAILED');
+    expect(fx.broker.stats().refused.bufferedBytes).to.equal(1);
+    await bystander.works();
+  });
+});
+
 describe('broker: the message parser applies maxMessageBytes, not its own default', function () {
   this.timeout(20000);
   const fx = new BrokerFixture({ maxMessageBytes: 6_000_000 });
