@@ -96,7 +96,7 @@ export class Broker extends EventEmitter<BrokerEvents> {
   private readonly connections = new Set<Connection>();
   private messagesHandled = 0;
   private throttledCount = 0;
-  private readonly refused: BrokerStats['refused'] = {
+  private readonly refused: Omit<BrokerStats['refused'], 'responseBytes'> = {
     messageBytes: 0,
     services: 0,
     selfDescriptionBytes: 0,
@@ -154,6 +154,8 @@ export class Broker extends EventEmitter<BrokerEvents> {
     };
     this.backend = {
       maxBodyBytes: l.maxBodyBytes,
+      // a listing of a full registry, twice over
+      responses: { inFlight: 0, max: 2 * l.maxRegistryBytes, refused: 0 },
       ...(options.adminSecret !== undefined ? { adminSecret: options.adminSecret } : {}),
       issueToken: (owner) => {
         if (options.issueTokens === false) return { status: 403, error: 'this broker issues no tokens (issueTokens: false)' };
@@ -199,7 +201,7 @@ export class Broker extends EventEmitter<BrokerEvents> {
       queuedMessages: queued,
       messagesHandled: this.messagesHandled,
       servicesEvicted: this.registry.evicted,
-      refused: { ...this.refused },
+      refused: { ...this.refused, responseBytes: this.backend.responses.refused },
       throttled: this.throttledCount,
       suppressedWarnings: this.warnings.suppressed,
     };

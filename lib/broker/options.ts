@@ -143,6 +143,8 @@ export interface BrokerStats {
     connections: number;
     bufferedBytes: number;
     rateLimit: number;
+    /** Large REST answers refused (503) while 2 × `maxRegistryBytes` of answers were being sent. */
+    responseBytes: number;
   };
   /** Times a flooding connection's reading was paused until its backlog was handled. */
   throttled: number;

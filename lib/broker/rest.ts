@@ -3,7 +3,7 @@ import { isPlainObject } from '../protocol/errors';
 import { DeliveryError } from './errors';
 import { FlowError, FlowLimitError, StoredFlow, flowView } from './flows';
 import { sameSecret } from './tokens';
-import { HttpError, cleanPath, parseJsonBody, readBody, sendJson } from './http';
+import { HttpError, cleanPath, parseJsonBody, readBody, sendJson, sendJsonText } from './http';
 import type { ServiceRecord } from './registry';
 
 /** Which REST paths a listening port serves (the real MSB splits them over ports). */
@@ -12,6 +12,8 @@ export type RestScope = 'all' | 'websocket' | 'smartObjects' | 'flows';
 /** What the REST API needs from the broker. */
 export interface RestBackend {
   readonly maxBodyBytes: number;
+  /** Answers being sent, shared by every port: a listing of a full registry is tens of MiB. */
+  readonly responses: { inFlight: number; readonly max: number; refused: number };
   /** When set, every route but health needs it (Bearer, or the Basic password). */
   readonly adminSecret?: string;
   issueToken(owner: string): { token: string } | { status: number; error: string };
@@ -209,6 +211,31 @@ export function restRoutes(b: RestBackend): Route[] {
   ];
 }
 
+/** Answers up to this size are always sent: the budget is for listings, not for errors. */
+const SMALL_RESPONSE = 64 * 1024;
+
+/**
+ * Sends an answer unless the answers still being sent to slow clients would then exceed the
+ * budget (503 with Retry-After): otherwise every client asking for the service list at once,
+ * and reading it slowly, would hold its own copy of the whole registry.
+ */
+function sendBounded(budget: RestBackend['responses'], res: ServerResponse, status: number, json: unknown): void {
+  const text = JSON.stringify(json);
+  if (text.length > SMALL_RESPONSE) {
+    if (budget.inFlight + text.length > budget.max) {
+      budget.refused++;
+      res.setHeader('retry-after', '1');
+      sendJson(res, 503, { error: `the broker is already sending ${budget.inFlight} bytes of answers; this one (${text.length}) must wait: retry` });
+      return;
+    }
+    budget.inFlight += text.length;
+    res.once('close', () => {
+      budget.inFlight -= text.length;
+    });
+  }
+  sendJsonText(res, status, text);
+}
+
 const HEALTH = /^\/(?:actuator\/)?(?:health|info)\/?$/;
 
 /** Whether an Authorization header carries `secret`, as a Bearer token or as the Basic password. */
@@ -256,7 +283,7 @@ export function restHandler(b: RestBackend, scope: RestScope): (req: IncomingMes
     const body = async (): Promise<unknown> => parseJsonBody(await readBody(req, b.maxBodyBytes));
     Promise.resolve()
       .then(() => found.route.handler(found.m, body))
-      .then(([status, json]) => sendJson(res, status, json))
+      .then(([status, json]) => sendBounded(b.responses, res, status, json))
       .catch((e: unknown) => {
         if (res.headersSent) return;
         if (e instanceof HttpError) {

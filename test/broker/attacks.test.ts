@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import * as net from 'node:net';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import type { Broker, BrokerLogger, BrokerOptions } from '../../lib/broker';
@@ -374,6 +375,39 @@ describe('broker under attack: clients that do not read', function () {
     expect(outcomes).to.include('SEND_FAILED');
     expect(fx.broker.stats().refused.bufferedBytes).to.equal(1);
     await bystander.works();
+  });
+});
+
+describe('broker under attack: REST clients that ask for the whole registry and do not read', function () {
+  this.timeout(30000);
+  const fx = new BrokerFixture({ maxRegistryBytes: 16 * 2 ** 20, maxSelfDescriptionBytes: 256 * 1024 });
+
+  it('large answers being sent are bounded by 2 × maxRegistryBytes: beyond it 503 with Retry-After, small answers always go out', async () => {
+    const bystander = await bystanderOf(fx);
+    const c = await fx.connect();
+    for (let i = 0; i < 78; i++) expect(await c.registerAndWait(smartObject(uid('big'), { description: 'd'.repeat(200 * 1024) }))).to.equal('IO_REGISTERED');
+    const sockets: net.Socket[] = [];
+    try {
+      const statuses: string[] = [];
+      // each asks for the ~16 MB list and stops reading; the kernel's socket buffers take a part of
+      // it (the receive window of a socket nobody reads does not grow), the broker holds the rest
+      for (let i = 0; i < 4; i++) {
+        const sock = net.connect(fx.broker.port, '127.0.0.1');
+        sockets.push(sock);
+        await within(new Promise((r) => sock.once('connect', r)), 2000, 'tcp connect');
+        const head = within(new Promise<string>((r) => sock.once('data', (d) => r(d.toString('latin1', 0, 12)))), 5000, 'an answer');
+        sock.write('GET /service HTTP/1.1\r\nHost: x\r\n\r\n');
+        statuses.push(await head);
+        sock.pause();
+      }
+      expect(statuses.filter((h) => h === 'HTTP/1.1 200')).to.have.length(2);
+      expect(statuses.filter((h) => h === 'HTTP/1.1 503')).to.have.length(2);
+      expect(fx.broker.stats().refused.responseBytes).to.equal(2);
+      expect((await rest(fx.broker, 'GET', `/service/${bystander.uuid}`)).status).to.equal(200);
+      await bystander.works();
+    } finally {
+      for (const s of sockets) s.destroy();
+    }
   });
 });
 
