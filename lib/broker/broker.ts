@@ -394,6 +394,8 @@ export class Broker extends EventEmitter<BrokerEvents> {
         rest(req, res);
       },
       ...(a.upgrade ? { onUpgrade: a.upgrade } : {}),
+      // the websockets, and room for REST clients besides
+      ...(Number.isFinite(this.limits.maxConnections) ? { maxSockets: this.limits.maxConnections + REST_SOCKETS } : {}),
     });
     this.servers.push(listener);
     return listener;
@@ -662,6 +664,9 @@ export class Broker extends EventEmitter<BrokerEvents> {
     return true;
   }
 }
+
+/** TCP connections per port beyond `maxConnections`, for REST clients (README, Limits). */
+const REST_SOCKETS = 256;
 
 function isLoopback(host: string): boolean {
   return host === 'localhost' || host === '::1' || /^127\./.test(host);

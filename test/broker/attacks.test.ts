@@ -411,6 +411,47 @@ describe('broker under attack: REST clients that ask for the whole registry and 
   });
 });
 
+describe('broker under attack: idle TCP connections', function () {
+  this.timeout(20000);
+  const fx = new BrokerFixture({ maxConnections: 4 });
+
+  it('a port takes maxConnections + 256 TCP connections; beyond, new ones are closed at once; the open websocket keeps working', async () => {
+    const bystander = await bystanderOf(fx);
+    const sockets: net.Socket[] = [];
+    try {
+      // the bystander's socket and 259 idle ones: 260 = 4 + 256
+      for (let i = 0; i < 259; i++) {
+        const s = net.connect(fx.broker.port, '127.0.0.1');
+        s.on('error', () => undefined);
+        sockets.push(s);
+        await within(new Promise((r) => s.once('connect', r)), 2000, 'tcp connect');
+      }
+      const extra = net.connect(fx.broker.port, '127.0.0.1');
+      extra.on('error', () => undefined);
+      let received = 0;
+      extra.on('data', (d) => (received += d.length));
+      extra.write('GET /actuator/health HTTP/1.1\r\nHost: x\r\n\r\n');
+      await within(new Promise((r) => extra.once('close', r)), 5000, 'the 261st connection to be closed');
+      expect(received, 'bytes answered on the 261st connection').to.equal(0);
+      await bystander.works();
+    } finally {
+      for (const s of sockets) s.destroy();
+    }
+    // once they are gone, REST answers again
+    await within(
+      (async () => {
+        for (;;) {
+          const ok = await fetch(`${fx.broker.httpUrl}/actuator/health`, { signal: AbortSignal.timeout(500) }).then((r) => r.status === 200, () => false);
+          if (ok) return;
+          await new Promise((r) => setImmediate(r));
+        }
+      })(),
+      5000,
+      'REST to answer again',
+    );
+  });
+});
+
 describe('broker: the message parser applies maxMessageBytes, not its own default', function () {
   this.timeout(20000);
   const fx = new BrokerFixture({ maxMessageBytes: 6_000_000 });
