@@ -77,6 +77,9 @@ serve({
     return { url: broker.url, httpUrl: broker.httpUrl, pid: process.pid };
   },
   rss: async ({ settleMs }: { settleMs?: number }) => settledRss(settleMs ?? 200),
+  /** Peak resident memory since the process started (bytes). */
+  peakRss: () => process.resourceUsage().maxRSS * 1024,
+  stats: () => need().stats(),
   services: () => {
     const list = need().services();
     return { registered: list.length, connected: list.filter((s) => s.connected).length };

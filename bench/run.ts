@@ -235,10 +235,85 @@ async function brokerLoad(): Promise<{ services: number; rssMiB: number; perServ
   }
 }
 
+interface Latency { p50Ms: number; p99Ms: number; maxMs: number; elapsedMs: number }
+
+/**
+ * Issue 10's attacks on a fresh broker with default options: a bystander's acknowledgement
+ * latency alone and under floods of malformed and of valid messages on `flooders` connections
+ * (flooder and bystander in processes of their own), then the memory attacks, with the broker's
+ * RSS after each and its peak.
+ */
+async function brokerAttack(): Promise<Row[]> {
+  const plan = PLAN.brokerAttack;
+  const broker = spawn('broker-process.js');
+  const flooder = spawn('worker.js', ['broker-attack']);
+  const bystander = spawn('worker.js', ['broker-attack']);
+  const rows: Row[] = [];
+  try {
+    const { url, httpUrl } = await broker.call<{ url: string; httpUrl: string }>('start');
+    await bystander.call<Latency>('latency', { url, samples: 200 }, 120_000); // warm-up
+    const idle = await bystander.call<Latency>('latency', { url, samples: plan.samples }, 120_000);
+    log(`broker attack: bystander idle p50 ${idle.p50Ms.toFixed(2)} ms, p99 ${idle.p99Ms.toFixed(2)} ms`);
+    rows.push({ metric: 'broker: bystander acknowledgement p99, no flood', unit: 'ms', ours: idle.p99Ms, note: `p50 ${idle.p50Ms.toFixed(2)} ms` });
+    for (const kind of ['malformed', 'valid'] as const) {
+      const handled0 = (await broker.call<{ messagesHandled: number }>('stats')).messagesHandled;
+      await flooder.call('startFlood', { url, connections: plan.flooders, kind }, 60_000);
+      const under = await bystander.call<Latency>('latency', { url, samples: plan.samples }, 300_000);
+      const flood = await flooder.call<{ sent: number; answered: number; closed: number }>('stopFlood', {}, 120_000);
+      const stats = await broker.call<{ messagesHandled: number; throttled: number; suppressedWarnings: number }>('stats');
+      const rate = (stats.messagesHandled - handled0) / (under.elapsedMs / 1000);
+      raw[`flood-${kind}`] = { under, flood, stats };
+      log(`broker attack: ${kind} flood: bystander p50 ${under.p50Ms.toFixed(2)} ms, p99 ${under.p99Ms.toFixed(2)} ms, max ${under.maxMs.toFixed(1)} ms; broker handled ${Math.round(rate)} messages/s; throttled ${stats.throttled} times`);
+      rows.push({
+        metric: `broker: bystander acknowledgement p99, ${plan.flooders} connections flooding ${kind} messages`,
+        unit: 'ms',
+        ours: under.p99Ms,
+        note: `p50 ${under.p50Ms.toFixed(2)} ms, max ${under.maxMs.toFixed(0)} ms; ${Math.round(rate)} messages/s handled`,
+        target: 'p99 ≤ 50 ms',
+        pass: under.p99Ms <= 50,
+      });
+    }
+    const mem = await flooder.call<{ registered: { ok: number; refused: number }; flowStatus: Record<number, number>; templateFlowStatus: number; templateMs: number; ms: number }>(
+      'memoryAttack',
+      { url, httpUrl, ...plan },
+      900_000,
+    );
+    const after = await broker.call<{ rss: number }>('rss');
+    const peak = await broker.call<number>('peakRss');
+    const stats = await broker.call<Record<string, unknown>>('stats');
+    raw.memoryAttack = { mem, rssMiB: after.rss / MiB, peakMiB: peak / MiB, stats };
+    log(`broker attack: memory: ${JSON.stringify(mem)}; RSS ${(after.rss / MiB).toFixed(0)} MiB, peak ${(peak / MiB).toFixed(0)} MiB; ${JSON.stringify(stats)}`);
+    rows.push({
+      metric: `broker: peak RSS through every attack (${plan.registrations} × ${plan.sdBytes / 1000} KB registrations, ${plan.flows} × ${plan.flowBytes / 1000} KB flows, ${plan.templateCopies} × \${/dataObject} on 100 KB)`,
+      unit: 'MiB',
+      ours: peak / MiB,
+      note: `RSS after ${(after.rss / MiB).toFixed(0)} MiB; template event acknowledged in ${mem.templateMs.toFixed(1)} ms`,
+      target: 'peak ≤ 512 MiB',
+      pass: peak / MiB <= 512,
+    });
+  } finally {
+    await stop(flooder);
+    await stop(bystander);
+    await stop(broker);
+  }
+  return rows;
+}
+
 // Medians: this machine's speed wanders by ±30 % from run to run, so one sample proves little.
 const mid = (xs: number[] | undefined): number => median(xs ?? [Number.NaN]);
 
+/** `BENCH_ONLY=broker`: the broker rows only (capacity, routing, attacks), printed, not written to latest.json. */
+async function brokerOnly(): Promise<void> {
+  const rows: Row[] = [];
+  const load = await brokerLoad();
+  rows.push({ metric: 'broker: registered services held', unit: 'services', ours: load.services, note: `connected in ${(load.connectMs / 1000).toFixed(1)} s` });
+  rows.push({ metric: `broker: calls routed through ${Math.floor(load.services / 2)} flows`, unit: 'calls/s', ours: load.routedPerSec, note: `${Math.round(load.eventsPerSec)} events/s acknowledged` });
+  rows.push(...(await brokerAttack()));
+  process.stdout.write(`\n${markdownTable(rows, machine(QUICK), [])}\n\n`);
+}
+
 async function main(): Promise<void> {
+  if (process.env.BENCH_ONLY === 'broker') return brokerOnly();
   const started = nowMs();
   const m = machine(QUICK);
   const broker = spawn('broker-process.js');
@@ -306,6 +381,7 @@ async function main(): Promise<void> {
   rows.push({ metric: 'broker: registered services held', unit: 'services', ours: load.services, note: `connected in ${(load.connectMs / 1000).toFixed(1)} s` });
   rows.push({ metric: 'broker: RSS with those services', unit: 'MiB', ours: load.rssMiB, note: `${load.perServiceKiB.toFixed(0)} KiB per service` });
   rows.push({ metric: `broker: calls routed through ${Math.floor(load.services / 2)} flows`, unit: 'calls/s', ours: load.routedPerSec, note: `${Math.round(load.eventsPerSec)} events/s acknowledged` });
+  rows.push(...(await brokerAttack()));
 
   const table = markdownTable(rows, m, notes);
   process.stdout.write(`\n${table}\n\n`);

@@ -18,14 +18,17 @@ import {
 import { Status, StatusCode } from '../protocol/status';
 import { Connection, ConnectionHost } from './connection';
 import { DeliveryError } from './errors';
-import { FlowDefinition, FlowStore, StoredFlow, buildParameters } from './flows';
+import { CallTooLargeError, FlowDefinition, FlowLimitError, FlowStore, StoredFlow, buildParameters } from './flows';
+import { BrokerLimits, resolveLimits } from './limits';
+import { WarningLimiter } from './log-limiter';
+import { FairScheduler } from './scheduler';
 import { cleanPath, sendJson } from './http';
 import { Registry, ServiceRecord } from './registry';
 import { RestBackend, RestScope, restHandler } from './rest';
 import { checkSelfDescription } from './self-description';
 import { Listener, listen, refuseUpgrade, websocketFraming } from './server';
 import { TokenStore } from './tokens';
-import { BrokerLogger, BrokerOptions, SILENT_LOGGER, ServiceInfo } from './options';
+import { BrokerLogger, BrokerOptions, BrokerStats, SILENT_LOGGER, ServiceInfo } from './options';
 
 /** The events a {@link Broker} emits, with their argument. */
 export interface BrokerEvents {
@@ -84,10 +87,27 @@ export class Broker extends EventEmitter<BrokerEvents> {
   msb?: MsbPortUrls;
 
   private readonly logger: BrokerLogger;
-  private readonly registry = new Registry();
-  private readonly flowStore = new FlowStore();
-  private readonly tokens = new TokenStore();
+  private readonly limits: BrokerLimits;
+  private readonly registry: Registry;
+  private readonly flowStore: FlowStore;
+  private readonly tokens: TokenStore;
+  private readonly warnings: WarningLimiter;
+  private readonly scheduler = new FairScheduler();
   private readonly connections = new Set<Connection>();
+  private messagesHandled = 0;
+  private throttledCount = 0;
+  private readonly refused: Omit<BrokerStats['refused'], 'responseBytes'> = {
+    messageBytes: 0,
+    services: 0,
+    selfDescriptionBytes: 0,
+    flows: 0,
+    flowBytes: 0,
+    callBytes: 0,
+    tokens: 0,
+    connections: 0,
+    bufferedBytes: 0,
+    rateLimit: 0,
+  };
   private readonly wss: WebSocketServer;
   private readonly servers: Listener[] = [];
   private readonly timers: NodeJS.Timeout[] = [];
@@ -95,39 +115,65 @@ export class Broker extends EventEmitter<BrokerEvents> {
   private readonly backend: RestBackend;
   private closing?: Promise<void>;
 
-  /** Use {@link startBroker}. */
+  /**
+   * Use {@link startBroker}.
+   *
+   * @throws {MsbConfigurationError} for a limit that is not a positive integer.
+   */
   constructor(private readonly options: BrokerOptions = {}) {
     super();
     this.logger = options.logger ?? SILENT_LOGGER;
-    const maxMessageBytes = options.maxMessageBytes ?? 1_000_000;
-    this.wss = new WebSocketServer({ noServer: true, maxPayload: maxMessageBytes, perMessageDeflate: false });
-    // Off by default: a local broker must not cut off a service that publishes fast; a client
-    // that floods without reading its answers is still stopped by maxBufferedBytes.
+    this.limits = resolveLimits(options);
+    const l = this.limits;
+    this.registry = new Registry(l.maxServices, l.maxRegistryBytes, (uuid) => this.logger.info(`offline service ${uuid} forgotten to make room (maxServices/maxRegistryBytes)`));
+    this.flowStore = new FlowStore(l.maxFlows, l.maxFlowBytes);
+    this.tokens = new TokenStore(l.maxTokens);
+    this.warnings = new WarningLimiter(this.logger);
+    this.wss = new WebSocketServer({ noServer: true, maxPayload: l.maxMessageBytes, perMessageDeflate: false });
+    // Off by default: a local broker must not cut off a service that publishes fast. Floods are
+    // throttled instead (the fair scheduler), and a client that does not read its answers is
+    // stopped by maxBufferedBytes.
     const rate = options.rateLimit ?? false;
     this.host = {
       logger: this.logger,
       rateLimit: rate,
-      maxBufferedBytes: options.maxBufferedBytes ?? 16 * 1024 * 1024,
+      maxBufferedBytes: l.maxBufferedBytes,
+      scheduler: this.scheduler,
+      warnRepeated: (kind, message) => this.warnings.warn(kind, message),
+      throttled: (c) => {
+        this.throttledCount++;
+        this.logger.debug(`connection ${c.id}: ${c.queued} messages waiting; not reading it until they are handled`);
+      },
+      limitHit: (_c, limit) => void this.refused[limit]++,
       handleMessage: (c, text) => this.handleMessage(c, text),
       reportProtocolError: (c, reason, excerpt) => {
-        this.logger.warn(`connection ${c.id}: ${reason}`);
+        this.warnings.warn(`protocol:${c.id}`, `connection ${c.id}: ${reason}`);
         this.safeEmit('protocolError', { connectionId: c.id, reason, ...(excerpt !== undefined ? { excerpt } : {}) });
       },
       closed: (c, code, reason) => this.connectionClosed(c, code, reason),
     };
     this.backend = {
-      maxBodyBytes: options.maxBodyBytes ?? 1_000_000,
+      maxBodyBytes: l.maxBodyBytes,
+      // a listing of a full registry, twice over
+      responses: { inFlight: 0, max: 2 * l.maxRegistryBytes, refused: 0 },
+      ...(options.adminSecret !== undefined ? { adminSecret: options.adminSecret } : {}),
       issueToken: (owner) => {
-        const t = this.tokens.issue(owner);
+        if (options.issueTokens === false) return { status: 403, error: 'this broker issues no tokens (issueTokens: false)' };
+        const token = this.tokens.issue(owner);
+        if (token === undefined) {
+          this.refused.tokens++;
+          this.warnings.warn('tokens', `token for owner ${owner} refused: ${l.maxTokens} tokens issued already (maxTokens)`);
+          return { status: 429, error: `this broker has issued its maximum of ${l.maxTokens} tokens (maxTokens)` };
+        }
         this.logger.info(`token issued for owner ${owner}`);
-        return t;
+        return { token };
       },
       serviceRecords: () => this.registry.list(),
       serviceRecord: (uuid) => this.registry.get(uuid),
       forgetService: (uuid) => {
-        const ok = this.registry.delete(uuid);
-        if (ok) this.logger.info(`service ${uuid} deleted`);
-        return ok;
+        const r = this.registry.delete(uuid);
+        if (r === 'deleted') this.logger.info(`service ${uuid} deleted`);
+        return r;
       },
       sendConfig: (uuid, params) => this.setConfig(uuid, params),
       sendCall: (uuid, f, p, c) => this.callFunction(uuid, f, p, c),
@@ -138,6 +184,38 @@ export class Broker extends EventEmitter<BrokerEvents> {
       removeFlow: (id) => this.removeFlow(id),
     };
     for (const f of options.flows ?? []) this.storeFlow(f, true);
+  }
+
+  /** What the broker holds against its limits, and how often each limit refused something. */
+  stats(): BrokerStats {
+    let queued = 0;
+    for (const c of this.connections) queued += c.queued;
+    return {
+      connections: this.connections.size,
+      services: this.registry.size,
+      onlineServices: this.registry.onlineCount,
+      registryBytes: this.registry.bytes,
+      flows: this.flowStore.size,
+      flowBytes: this.flowStore.bytes,
+      tokens: this.tokens.size,
+      queuedMessages: queued,
+      messagesHandled: this.messagesHandled,
+      servicesEvicted: this.registry.evicted,
+      refused: { ...this.refused, responseBytes: this.backend.responses.refused },
+      throttled: this.throttledCount,
+      suppressedWarnings: this.warnings.suppressed,
+    };
+  }
+
+  /**
+   * Forgets a service as a restarted MSB would, even while its connection stays open (that
+   * connection then gets NIO_UNAUTHORIZED_CONNECTION for its events). For testing clients; the
+   * REST DELETE refuses a connected service instead. False when there is no such service.
+   */
+  forgetService(uuid: string): boolean {
+    const ok = this.registry.forceDelete(uuid);
+    if (ok) this.logger.info(`service ${uuid} forgotten`);
+    return ok;
   }
 
   /** Every registered service, connected or not. */
@@ -187,7 +265,7 @@ export class Broker extends EventEmitter<BrokerEvents> {
    */
   setConfig(uuid: string, params: Record<string, unknown>): Promise<boolean> {
     const config: ConfigurationMessage = { uuid, params };
-    const message = encodable(() => encodeConfiguration(config), 'configuration change', uuid);
+    const message = this.encodable(() => encodeConfiguration(config), 'configuration change', uuid);
     if (message instanceof DeliveryError) return Promise.reject(message);
     return this.deliver(uuid, message, 'configuration change').then(() => {
       this.logger.info(`configuration → ${uuid}: ${excerptOf(JSON.stringify(params))}`);
@@ -247,6 +325,7 @@ export class Broker extends EventEmitter<BrokerEvents> {
       );
       this.wss.close();
       await Promise.all(this.servers.map((l) => l.close()));
+      this.warnings.close();
       this.logger.info('broker closed');
     })();
     return this.closing;
@@ -291,6 +370,11 @@ export class Broker extends EventEmitter<BrokerEvents> {
     every(o.heartbeatMs, 25_000, () => this.connections.forEach((c) => c.heartbeat()));
     every(o.pingMs, 0, () => this.connections.forEach((c) => c.send(PING)));
     every(o.keepAliveMs, 30_000, () => this.connections.forEach((c) => c.keepAlive()));
+    if (!isLoopback(host) && o.adminSecret === undefined) {
+      this.logger.warn(
+        `listening on ${host}, beyond this machine, without adminSecret: anyone who can reach port ${main.port} can use the REST API (issue tokens, deploy flows, call functions). Set adminSecret (msb broker: MSB_BROKER_ADMIN_SECRET) and strictTokens.`,
+      );
+    }
     this.logger.info(`MSB broker listening on ${this.url}${this.msb ? ` (+ MSB ports ${JSON.stringify(this.msb)})` : ''}`);
   }
 
@@ -310,6 +394,8 @@ export class Broker extends EventEmitter<BrokerEvents> {
         rest(req, res);
       },
       ...(a.upgrade ? { onUpgrade: a.upgrade } : {}),
+      // the websockets, and room for REST clients besides
+      ...(Number.isFinite(this.limits.maxConnections) ? { maxSockets: this.limits.maxConnections + REST_SOCKETS } : {}),
     });
     this.servers.push(listener);
     return listener;
@@ -323,9 +409,10 @@ export class Broker extends EventEmitter<BrokerEvents> {
       this.safeEmit('rejected', { reason: `no websocket endpoint at ${req.url ?? ''}`, status: 'HTTP_404' });
       return refuseUpgrade(socket, 404, 'no MSB websocket endpoint at this path; use /websocket/data/{server}/{session}/websocket or /websocket/data/websocket');
     }
-    if (this.options.maxConnections !== undefined && this.connections.size >= this.options.maxConnections) {
-      this.logger.warn(`websocket upgrade refused: ${this.connections.size} connections already open`);
-      this.safeEmit('rejected', { reason: `connection limit of ${this.options.maxConnections} reached`, status: 'HTTP_503' });
+    if (this.connections.size >= this.limits.maxConnections) {
+      this.refused.connections++;
+      this.warnings.warn('maxConnections', `websocket upgrade refused: ${this.connections.size} connections already open (maxConnections)`);
+      this.safeEmit('rejected', { reason: `connection limit of ${this.limits.maxConnections} reached`, status: 'HTTP_503' });
       return refuseUpgrade(socket, 503, 'too many connections');
     }
     this.wss.handleUpgrade(req, socket, head, (ws) => {
@@ -358,33 +445,43 @@ export class Broker extends EventEmitter<BrokerEvents> {
   }
 
   private reject(c: Connection, status: StatusCode, reason: string, uuid?: string): void {
-    this.logger.warn(`connection ${c.id}: ${status}${uuid ? ` for ${uuid}` : ''}: ${reason}`);
+    this.warnings.warn(`${c.id}:${status}`, `connection ${c.id}: ${status}${uuid ? ` for ${uuid}` : ''}: ${reason}`);
     this.reply(c, status);
     this.safeEmit('rejected', { reason, status, connectionId: c.id, ...(uuid !== undefined ? { uuid } : {}) });
   }
 
-  private handleMessage(c: Connection, text: string): void {
+  private handleMessage(c: Connection, text: string): boolean {
+    this.messagesHandled++;
     const kind = text.trimStart()[0];
+    if (kind === 'R' && text.length > this.limits.maxSelfDescriptionBytes) {
+      // refused before parsing: the parse would be the expensive part
+      this.refused.selfDescriptionBytes++;
+      this.reject(c, Status.NIO_REGISTRATION_ERROR, `registration of ${text.length} characters refused: the limit is ${this.limits.maxSelfDescriptionBytes} (maxSelfDescriptionBytes)`);
+      return false;
+    }
     try {
-      const msg = parseClientMessage(text, { maxLength: this.options.maxMessageBytes ?? 1_000_000 });
+      const msg = parseClientMessage(text, { maxLength: this.limits.maxMessageBytes });
       if (msg.type === 'pong') this.logger.debug(`connection ${c.id}: pong`);
-      else if (msg.type === 'register') this.register(c, msg.body);
+      else if (msg.type === 'register') this.register(c, msg.body, text);
       else this.publish(c, msg.body);
+      return true;
     } catch (e) {
       if (e instanceof ProtocolError) {
         // answer in the category of the message, so the client's matching listener hears it
+        // one (summarised) log line for the two events: a flood of bad messages must not be a flood of lines
         const status = kind === 'R' ? Status.NIO_REGISTRATION_ERROR : kind === 'E' ? Status.NIO_EVENT_FORWARDING_ERROR : Status.NIO;
-        this.host.reportProtocolError(c, e.message, text.slice(0, 200));
+        this.safeEmit('protocolError', { connectionId: c.id, reason: e.message, excerpt: text.slice(0, 200) });
         this.reject(c, status, e.message);
       } else {
         const status = kind === 'R' ? Status.NIO_UNEXPECTED_REGISTRATION_ERROR : Status.NIO_UNEXPECTED_EVENT_FORWARDING_ERROR;
         this.logger.error(`connection ${c.id}: unexpected error handling a message: ${(e as Error)?.stack ?? String(e)}`);
         this.reject(c, status, `internal error: ${(e as Error)?.message ?? String(e)}`);
       }
+      return false;
     }
   }
 
-  private register(c: Connection, sd: SelfDescription): void {
+  private register(c: Connection, sd: SelfDescription, text: string): void {
     const check = checkSelfDescription(sd);
     const uuid = typeof sd.uuid === 'string' ? sd.uuid : undefined;
     if (check.problems.length) {
@@ -396,16 +493,29 @@ export class Broker extends EventEmitter<BrokerEvents> {
       return this.reject(c, Status.NIO_ALREADY_CONNECTED, `service ${taken} is held by another live connection`, top.uuid);
     }
     const already = this.registry.get(top.uuid);
+    // A uuid verified once stays bound to its token, in every mode: nobody else can take it over
+    // while it is offline. Sub-services of a gateway may carry tokens of their own; without one,
+    // the gateway's token stands for them.
+    for (const s of check.services.slice(1)) {
+      const token = typeof s.selfDescription.token === 'string' ? s.selfDescription.token : sd.token;
+      if (this.tokens.isClaimed(s.uuid)) {
+        const problem = this.tokens.verify(token, s.uuid);
+        if (problem) return this.reject(c, Status.NIO_REGISTRATION_ERROR, `token refused for sub-service ${s.uuid}: ${problem}`, top.uuid);
+      }
+    }
     let verified = false;
-    if (already?.verified && already.selfDescription.token === sd.token) verified = true;
-    else if (this.tokens.isIssued(sd.token) || this.options.strictTokens) {
+    if (this.tokens.isIssued(sd.token) || this.tokens.isClaimed(top.uuid) || this.options.strictTokens) {
       const problem = this.tokens.verify(sd.token, top.uuid);
-      if (problem && this.options.strictTokens) {
+      if (problem && (this.options.strictTokens || this.tokens.isClaimed(top.uuid))) {
         return this.reject(c, Status.NIO_REGISTRATION_ERROR, `token refused: ${problem}`, top.uuid);
       }
       verified = problem === undefined;
     }
-    const records = this.registry.register(check.services, c, verified);
+    const records = this.registry.register(check.services, c, verified, text.length);
+    if (!Array.isArray(records)) {
+      this.refused.services++;
+      return this.reject(c, Status.NIO_REGISTRATION_ERROR, `registration refused: ${records.message}`, top.uuid);
+    }
     this.reply(c, Status.IO_REGISTERED);
     for (const r of records) {
       this.logger.info(
@@ -454,8 +564,9 @@ export class Broker extends EventEmitter<BrokerEvents> {
       const targetUuid = target?.uuid ?? route.target;
       let parameters: Record<string, unknown>;
       try {
-        parameters = buildParameters(e, route.mappings);
+        parameters = buildParameters(e, route.mappings, this.limits.maxCallBytes);
       } catch (err) {
+        if (err instanceof CallTooLargeError) this.refused.callBytes++;
         this.undeliverable(flow, targetUuid, route.functionId, e.correlationId, `mapping failed: ${(err as Error)?.message ?? String(err)}`);
         continue;
       }
@@ -472,7 +583,7 @@ export class Broker extends EventEmitter<BrokerEvents> {
   }
 
   private undeliverable(flow: StoredFlow, uuid: string, functionId: string, correlationId: string | undefined, reason: string): void {
-    this.logger.warn(`flow ${flow.id}: call ${functionId} → ${uuid} not delivered: ${reason}`);
+    this.warnings.warn(`flow:${flow.id}`, `flow ${flow.id}: call ${functionId} → ${uuid} not delivered: ${reason}`);
     this.safeEmit('undeliverable', { flowId: flow.id, uuid, functionId, ...(correlationId !== undefined ? { correlationId } : {}), reason });
   }
 
@@ -491,11 +602,14 @@ export class Broker extends EventEmitter<BrokerEvents> {
   }
 
   private deliverCall(call: FunctionCallMessage, flowId?: string | number): Promise<boolean> {
-    const message = encodable(() => encodeCall(call), `function call ${call.functionId}`, call.uuid);
+    // Calls built by flows are bounded (their size comes from other services' events); calls from
+    // in-process code are trusted, and REST ones are bounded by maxBodyBytes already.
+    const max = flowId !== undefined ? this.limits.maxCallBytes : Infinity;
+    const message = this.encodable(() => encodeCall(call), `function call ${call.functionId}`, call.uuid, max);
     if (message instanceof DeliveryError) return Promise.reject(message);
     const s = this.registry.get(call.uuid);
     if (s && !s.functionIds.has(call.functionId)) {
-      this.logger.warn(`call ${call.functionId} → ${call.uuid}: the service declared no such function (sent anyway)`);
+      this.warnings.warn(`undeclared:${call.uuid}`, `call ${call.functionId} → ${call.uuid}: the service declared no such function (sent anyway)`);
     }
     return this.deliver(call.uuid, message, `function call ${call.functionId}`).then(() => {
       this.logger.info(
@@ -507,9 +621,39 @@ export class Broker extends EventEmitter<BrokerEvents> {
   }
 
   private storeFlow(def: unknown, deployed: boolean): StoredFlow {
-    const f = this.flowStore.add(def, deployed);
+    let f: StoredFlow;
+    try {
+      f = this.flowStore.add(def, deployed);
+    } catch (e) {
+      if (e instanceof FlowLimitError) this.refused[e.limit === 'flows' ? 'flows' : 'flowBytes']++;
+      throw e;
+    }
     this.logger.info(`flow ${f.id} "${f.name}" stored${deployed ? ' and deployed' : ''} (${f.routes.length} routes)`);
     return f;
+  }
+
+  /**
+   * Encodes a server message, or says why it cannot be sent: parameters that are no JSON (a
+   * cycle, a BigInt), nest deeper than the receiving client's parser accepts (a flow mapping
+   * can add levels to an event's payload), or exceed maxCallBytes. As a value, so callers
+   * reject instead of throwing.
+   */
+  private encodable(encode: () => string, what: string, uuid: string, maxBytes = Infinity): string | DeliveryError {
+    let message: string;
+    try {
+      message = encode();
+    } catch (e) {
+      return new DeliveryError('BAD_MESSAGE', `cannot send ${what} to ${uuid}: it cannot be encoded as JSON: ${(e as Error)?.message ?? String(e)}`);
+    }
+    const max = maxBytes;
+    if (message.length > max || (message.length * 3 > max && Buffer.byteLength(message) > max)) {
+      this.refused.callBytes++;
+      return new DeliveryError('BAD_MESSAGE', `cannot send ${what} to ${uuid}: it is ${Buffer.byteLength(message)} bytes, more than the limit of ${max} (maxCallBytes)`);
+    }
+    if (jsonDepthExceeds(message, DEFAULT_MAX_JSON_DEPTH)) {
+      return new DeliveryError('BAD_MESSAGE', `cannot send ${what} to ${uuid}: it nests more than ${DEFAULT_MAX_JSON_DEPTH} levels deep, more than an MSB client parses`);
+    }
+    return message;
   }
 
   private deployFlowById(id: string | number): boolean {
@@ -521,22 +665,11 @@ export class Broker extends EventEmitter<BrokerEvents> {
   }
 }
 
-/**
- * Encodes a server message, or says why it cannot be sent: parameters that are no JSON (a
- * cycle, a BigInt) or nest deeper than the receiving client's parser accepts (a flow mapping
- * can add levels to an event's payload). As a value, so callers reject instead of throwing.
- */
-function encodable(encode: () => string, what: string, uuid: string): string | DeliveryError {
-  let message: string;
-  try {
-    message = encode();
-  } catch (e) {
-    return new DeliveryError('BAD_MESSAGE', `cannot send ${what} to ${uuid}: it cannot be encoded as JSON: ${(e as Error)?.message ?? String(e)}`);
-  }
-  if (jsonDepthExceeds(message, DEFAULT_MAX_JSON_DEPTH)) {
-    return new DeliveryError('BAD_MESSAGE', `cannot send ${what} to ${uuid}: it nests more than ${DEFAULT_MAX_JSON_DEPTH} levels deep, more than an MSB client parses`);
-  }
-  return message;
+/** TCP connections per port beyond `maxConnections`, for REST clients (README, Limits). */
+const REST_SOCKETS = 256;
+
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\./.test(host);
 }
 
 /**

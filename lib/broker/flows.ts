@@ -1,3 +1,4 @@
+import { MsbError } from '../errors';
 import { isPlainObject } from '../protocol/errors';
 import type { EventMessage } from '../protocol/messages';
 import { JsonPointerError, getPointer, parsePointer, setPointer } from './json-pointer';
@@ -49,14 +50,34 @@ export interface StoredFlow {
   deployed: boolean;
   /** The JSON given, kept for `GET /integrationFlow/{id}`. */
   definition: Record<string, unknown>;
+  /** Size of the definition as JSON. */
+  bytes: number;
   routes: Route[];
 }
 
 /** Raised for a flow the broker cannot understand; the message says what is missing. */
-export class FlowError extends Error {
-  constructor(message: string) {
+export class FlowError extends MsbError {}
+
+/**
+ * Raised for a flow the broker will not store because of a limit: `flows` (REST 409, the
+ * store is full) or `bytes` (REST 413, the definition is too large).
+ */
+export class FlowLimitError extends FlowError {
+  constructor(
+    readonly limit: 'flows' | 'bytes',
+    message: string,
+  ) {
     super(message);
-    this.name = 'FlowError';
+  }
+}
+
+/** A flow mapping would build a call larger than the broker's `maxCallBytes`; nothing was built. */
+export class CallTooLargeError extends MsbError {
+  constructor(
+    readonly bytes: number,
+    readonly limit: number,
+  ) {
+    super(`the call would be at least ${bytes} bytes, more than the limit of ${limit} (maxCallBytes); it was not built`);
   }
 }
 
@@ -220,16 +241,53 @@ function clone<T>(v: T): T {
   return structuredClone(v);
 }
 
-function templateValue(template: string, event: EventMessage): unknown {
-  const whole = /^\$\{([^}]*)\}$/.exec(template);
-  if (whole) return getPointer(event, whole[1]);
-  return template.replace(/\$\{([^}]*)\}/g, (_m, p: string) => {
-    let v: unknown;
-    try {
-      v = getPointer(event, p);
-    } catch {
-      v = undefined;
+/**
+ * Sizes of values read by pointer, as JSON text, each pointer measured once per event: a
+ * template naming one large value many times costs one measurement, and the budget check
+ * comes before anything is copied or concatenated.
+ */
+class Sizer {
+  private readonly sizes = new Map<string, { value: unknown; json: number }>();
+
+  constructor(private readonly event: EventMessage) {}
+
+  read(pointer: string): { value: unknown; json: number } {
+    let r = this.sizes.get(pointer);
+    if (!r) {
+      const value = getPointer(this.event, pointer);
+      r = { value, json: value === undefined ? 0 : (JSON.stringify(value)?.length ?? 0) };
+      this.sizes.set(pointer, r);
     }
+    return r;
+  }
+
+  /** Like `read`, but a bad pointer or a missing value reads as nothing, as interpolation wants. */
+  readLenient(pointer: string): { value: unknown; json: number } {
+    try {
+      return this.read(pointer);
+    } catch {
+      return { value: undefined, json: 0 };
+    }
+  }
+}
+
+const PLACEHOLDER = /\$\{([^}]*)\}/g;
+
+/** The interpolated text's length, computed without building it. */
+function interpolatedLength(template: string, sizer: Sizer): number {
+  let length = template.length;
+  for (const m of template.matchAll(PLACEHOLDER)) {
+    length -= m[0].length;
+    const { value, json } = sizer.readLenient(m[1]);
+    if (value === undefined || value === null) continue;
+    length += typeof value === 'string' ? value.length : json;
+  }
+  return length;
+}
+
+function interpolate(template: string, sizer: Sizer): string {
+  return template.replace(PLACEHOLDER, (_m, p: string) => {
+    const v = sizer.readLenient(p).value;
     if (v === undefined || v === null) return '';
     return typeof v === 'string' ? v : JSON.stringify(v);
   });
@@ -239,13 +297,27 @@ function templateValue(template: string, event: EventMessage): unknown {
  * The function parameters a route produces from an event message: each mapping reads from the
  * whole message (`/dataObject`, `/correlationId`...) and writes into a fresh object. A missing
  * source value is left out. Nothing is checked against the target's data format (spec 11.3 #5).
+ * The size of the result (as JSON) is added up before anything is built; beyond `maxBytes`
+ * nothing is built at all.
  *
  * @throws {JsonPointerError} when a target pointer is forbidden (`__proto__`...).
+ * @throws {CallTooLargeError} when the parameters would exceed `maxBytes`.
  */
-export function buildParameters(event: EventMessage, mappings: Mapping[]): Record<string, unknown> {
+export function buildParameters(event: EventMessage, mappings: Mapping[], maxBytes = Infinity): Record<string, unknown> {
+  const sizer = new Sizer(event);
+  const whole = /^\$\{([^}]*)\}$/;
+  let total = 2;
+  for (const m of mappings) {
+    const w = m.template !== undefined ? whole.exec(m.template) : null;
+    if (m.template !== undefined && !w) total += interpolatedLength(m.template, sizer) + 2;
+    else total += sizer.read(w ? w[1] : (m.source ?? '')).json;
+    total += m.target.length + 4;
+    if (total > maxBytes) throw new CallTooLargeError(total, maxBytes);
+  }
   let params: Record<string, unknown> = {};
   for (const m of mappings) {
-    const value = m.template !== undefined ? templateValue(m.template, event) : getPointer(event, m.source ?? '');
+    const w = m.template !== undefined ? whole.exec(m.template) : null;
+    const value = m.template !== undefined && !w ? interpolate(m.template, sizer) : sizer.read(w ? w[1] : (m.source ?? '')).value;
     if (value === undefined) continue;
     if (m.target === '') {
       if (isPlainObject(value)) params = clone(value);
@@ -260,20 +332,54 @@ export function buildParameters(event: EventMessage, mappings: Mapping[]): Recor
 export class FlowStore {
   private readonly flows = new Map<string, StoredFlow>();
   private nextId = 1;
+  private totalBytes = 0;
+
+  constructor(
+    private readonly maxFlows = Infinity,
+    private readonly maxFlowBytes = Infinity,
+  ) {}
+
+  get size(): number {
+    return this.flows.size;
+  }
+
+  /** Size of the stored definitions as JSON. */
+  get bytes(): number {
+    return this.totalBytes;
+  }
   /** Routes by source (uuid or name) and event id; rebuilt after flows are added or removed. */
   private index?: Map<string, Array<{ flow: StoredFlow; route: Route }>>;
 
   /** Compiles and stores a flow (replacing one with the same id). @throws {FlowError} */
   add(def: unknown, deployed: boolean): StoredFlow {
+    let bytes: number;
+    try {
+      bytes = JSON.stringify(def)?.length ?? 0;
+    } catch (e) {
+      throw new FlowError(`a flow must be JSON: ${(e as Error)?.message ?? String(e)}`);
+    }
+    if (bytes > this.maxFlowBytes) {
+      throw new FlowLimitError('bytes', `the flow definition is ${bytes} bytes as JSON, more than the limit of ${this.maxFlowBytes} (maxFlowBytes)`);
+    }
     const compiled = compileFlow(def);
     const d = def as Record<string, unknown>;
     let id: string | number;
+    let automatic = false;
     if (d.transitions === undefined && (typeof d.id === 'string' || typeof d.id === 'number') && d.id !== '') id = d.id;
     else {
       while (this.flows.has(String(this.nextId))) this.nextId++;
-      id = this.nextId++;
+      id = this.nextId;
+      automatic = true;
     }
+    const replaced = this.flows.get(String(id));
+    if (!replaced && this.flows.size >= this.maxFlows) {
+      throw new FlowLimitError('flows', `the broker holds its maximum of ${this.maxFlows} flows (maxFlows); delete one first`);
+    }
+    if (automatic) this.nextId++;
+    if (replaced) this.totalBytes -= replaced.bytes;
+    this.totalBytes += bytes;
     const flow: StoredFlow = {
+      bytes,
       id,
       name: compiled.name,
       ...(compiled.ownerUuid !== undefined ? { ownerUuid: compiled.ownerUuid } : {}),
@@ -291,7 +397,10 @@ export class FlowStore {
   }
 
   remove(id: string | number): boolean {
+    const f = this.flows.get(String(id));
+    if (!f) return false;
     this.index = undefined;
+    this.totalBytes -= f.bytes;
     return this.flows.delete(String(id));
   }
 

@@ -1,8 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isPlainObject } from '../protocol/errors';
 import { DeliveryError } from './errors';
-import { FlowError, StoredFlow, flowView } from './flows';
-import { HttpError, cleanPath, parseJsonBody, readBody, sendJson } from './http';
+import { FlowError, FlowLimitError, StoredFlow, flowView } from './flows';
+import { sameSecret } from './tokens';
+import { HttpError, cleanPath, parseJsonBody, readBody, sendJson, sendJsonText } from './http';
 import type { ServiceRecord } from './registry';
 
 /** Which REST paths a listening port serves (the real MSB splits them over ports). */
@@ -11,10 +12,14 @@ export type RestScope = 'all' | 'websocket' | 'smartObjects' | 'flows';
 /** What the REST API needs from the broker. */
 export interface RestBackend {
   readonly maxBodyBytes: number;
-  issueToken(owner: string): string;
+  /** Answers being sent, shared by every port: a listing of a full registry is tens of MiB. */
+  readonly responses: { inFlight: number; readonly max: number; refused: number };
+  /** When set, every route but health needs it (Bearer, or the Basic password). */
+  readonly adminSecret?: string;
+  issueToken(owner: string): { token: string } | { status: number; error: string };
   serviceRecords(): ServiceRecord[];
   serviceRecord(uuid: string): ServiceRecord | undefined;
-  forgetService(uuid: string): boolean;
+  forgetService(uuid: string): 'deleted' | 'online' | 'unknown';
   sendConfig(uuid: string, params: Record<string, unknown>): Promise<boolean>;
   sendCall(uuid: string, functionId: string, parameters: Record<string, unknown>, correlationId?: string): Promise<boolean>;
   storeFlow(def: unknown, deployed: boolean): StoredFlow;
@@ -70,7 +75,10 @@ function deliveryStatus(e: unknown): [number, unknown] {
 /** The REST routes (spec section 11.2, plus call/configuration helpers for tests). */
 export function restRoutes(b: RestBackend): Route[] {
   const health: Handler = () => [200, { status: 'UP' }];
-  const token: Handler = (m) => [201, { token: b.issueToken(m[1]) }];
+  const token: Handler = (m) => {
+    const r = b.issueToken(m[1]);
+    return 'token' in r ? [201, { token: r.token }] : [r.status, { error: r.error }];
+  };
   const kindOf = (m: RegExpExecArray): string | undefined => KIND_CLASS[m[1]];
   const findService = (m: RegExpExecArray): ServiceRecord | undefined => {
     const s = b.serviceRecord(m[2]);
@@ -87,6 +95,7 @@ export function restRoutes(b: RestBackend): Route[] {
       const f = b.storeFlow(await body(), deployed);
       return [201, deployed ? { id: f.id, deployed: true } : { id: f.id }];
     } catch (e) {
+      if (e instanceof FlowLimitError) throw new HttpError(e.limit === 'flows' ? 409 : 413, e.message);
       if (e instanceof FlowError) throw new HttpError(400, e.message);
       throw e;
     }
@@ -123,7 +132,9 @@ export function restRoutes(b: RestBackend): Route[] {
       handler: (m) => {
         const s = findService(m);
         if (!s) throw new HttpError(404, `no ${m[1]} with uuid ${m[2]}`);
-        b.forgetService(s.uuid);
+        if (b.forgetService(s.uuid) === 'online') {
+          throw new HttpError(409, `${m[1]} ${s.uuid} is connected; it can be deleted once its connection has closed`);
+        }
         return [200, { uuid: s.uuid, deleted: true }];
       },
     },
@@ -200,15 +211,59 @@ export function restRoutes(b: RestBackend): Route[] {
   ];
 }
 
+/** Answers up to this size are always sent: the budget is for listings, not for errors. */
+const SMALL_RESPONSE = 64 * 1024;
+
+/**
+ * Sends an answer unless the answers still being sent to slow clients would then exceed the
+ * budget (503 with Retry-After): otherwise every client asking for the service list at once,
+ * and reading it slowly, would hold its own copy of the whole registry.
+ */
+function sendBounded(budget: RestBackend['responses'], res: ServerResponse, status: number, json: unknown): void {
+  const text = JSON.stringify(json);
+  if (text.length > SMALL_RESPONSE) {
+    if (budget.inFlight + text.length > budget.max) {
+      budget.refused++;
+      res.setHeader('retry-after', '1');
+      sendJson(res, 503, { error: `the broker is already sending ${budget.inFlight} bytes of answers; this one (${text.length}) must wait: retry` });
+      return;
+    }
+    budget.inFlight += text.length;
+    res.once('close', () => {
+      budget.inFlight -= text.length;
+    });
+  }
+  sendJsonText(res, status, text);
+}
+
+const HEALTH = /^\/(?:actuator\/)?(?:health|info)\/?$/;
+
+/** Whether an Authorization header carries `secret`, as a Bearer token or as the Basic password. */
+function authorized(header: string | undefined, secret: string): boolean {
+  if (typeof header !== 'string') return false;
+  const m = /^\s*(Bearer|Basic)\s+(\S+)\s*$/i.exec(header);
+  if (!m) return false;
+  if (m[1].toLowerCase() === 'bearer') return sameSecret(m[2], secret);
+  const decoded = Buffer.from(m[2], 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  return colon >= 0 && sameSecret(decoded.slice(colon + 1), secret);
+}
+
 /**
  * A node `request` listener serving the routes of `scope`. JSON in and out; HTTP Basic auth is
- * accepted and ignored; bad JSON → 400, too large → 413, unknown path → 404, wrong method → 405.
+ * accepted and ignored unless `adminSecret` is set (then 401 without it); bad JSON → 400, too large → 413, unknown path → 404, wrong method → 405.
  */
 export function restHandler(b: RestBackend, scope: RestScope): (req: IncomingMessage, res: ServerResponse) => void {
   const routes = restRoutes(b).filter((r) => r.scopes.includes(scope));
   return (req, res) => {
     const path = cleanPath(req.url);
     const method = (req.method ?? 'GET').toUpperCase();
+    if (b.adminSecret !== undefined && !HEALTH.test(path) && !authorized(req.headers.authorization, b.adminSecret)) {
+      req.resume();
+      res.setHeader('www-authenticate', 'Bearer realm="msb-broker", Basic realm="msb-broker"');
+      sendJson(res, 401, { error: 'this broker needs its admin secret: Authorization: Bearer <secret> (or as the HTTP Basic password)' });
+      return;
+    }
     let pathMatched = false;
     let found: { route: Route; m: RegExpExecArray } | undefined;
     for (const route of routes) {
@@ -228,7 +283,7 @@ export function restHandler(b: RestBackend, scope: RestScope): (req: IncomingMes
     const body = async (): Promise<unknown> => parseJsonBody(await readBody(req, b.maxBodyBytes));
     Promise.resolve()
       .then(() => found.route.handler(found.m, body))
-      .then(([status, json]) => sendJson(res, status, json))
+      .then(([status, json]) => sendBounded(b.responses, res, status, json))
       .catch((e: unknown) => {
         if (res.headersSent) return;
         if (e instanceof HttpError) {

@@ -21,10 +21,16 @@ export function listen(options: {
   tls?: { key: string | Buffer; cert: string | Buffer };
   onRequest: http.RequestListener;
   onUpgrade?: UpgradeListener;
+  /** Most TCP connections at once (websockets included); further ones are closed at once. */
+  maxSockets?: number;
 }): Promise<Listener> {
   const server: http.Server = options.tls
     ? https.createServer({ key: options.tls.key, cert: options.tls.cert }, options.onRequest)
     : http.createServer(options.onRequest);
+  if (options.maxSockets !== undefined) server.maxConnections = options.maxSockets;
+  // A client that sends its request slowly holds a connection and up to maxBodyBytes: not for long.
+  server.headersTimeout = 10_000;
+  server.requestTimeout = 30_000;
   // a client that sends garbage instead of HTTP must not take the broker down
   server.on('clientError', (_err, socket) => {
     if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');

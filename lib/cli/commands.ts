@@ -36,6 +36,13 @@ export function readFlowsFile(path: string): BrokerOptions['flows'] {
   throw new CliError(`flows file ${path} must hold a flow, an array of flows or { "flows": [...] }`);
 }
 
+/**
+ * The environment variable holding the broker's admin secret: read by `msb broker` (REST then
+ * needs it) and sent by `msb call`/`msb config`. An environment variable rather than a flag, so
+ * that it does not show in the process list or the shell history.
+ */
+export const ADMIN_SECRET_ENV = 'MSB_BROKER_ADMIN_SECRET';
+
 export interface BrokerCommandOptions {
   port: number;
   host: string;
@@ -44,6 +51,8 @@ export interface BrokerCommandOptions {
   tlsKey?: string;
   tlsCert?: string;
   strictTokens?: boolean;
+  /** commander's `--no-issue-tokens`: false turns token issuing off. */
+  issueTokens?: boolean;
   verbose?: boolean;
   heartbeatMs?: number;
 }
@@ -60,6 +69,8 @@ export async function brokerCommand(o: BrokerCommandOptions, write?: (line: stri
     msbPorts: o.msbPorts,
     tls,
     strictTokens: o.strictTokens,
+    ...(o.issueTokens === false ? { issueTokens: false } : {}),
+    ...(process.env[ADMIN_SECRET_ENV] ? { adminSecret: process.env[ADMIN_SECRET_ENV] } : {}),
     heartbeatMs: o.heartbeatMs,
     logger,
   }).catch((e: Error) => {
@@ -100,7 +111,9 @@ async function rest(baseUrl: string, path: string, body: unknown): Promise<unkno
   const url = `${baseUrl.replace(/^ws/, 'http').replace(/\/+$/, '')}${path}`;
   let response: Response;
   try {
-    response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), signal: AbortSignal.timeout(10_000) });
+    const secret = process.env[ADMIN_SECRET_ENV];
+    const headers: Record<string, string> = { 'content-type': 'application/json', ...(secret ? { authorization: `Bearer ${secret}` } : {}) };
+    response = await fetch(url, { method: 'POST', headers, body: JSON.stringify(body), signal: AbortSignal.timeout(10_000) });
   } catch (e) {
     const cause = (e as { cause?: { code?: string } }).cause?.code ?? (e as Error).message;
     throw new CliError(`cannot reach the broker at ${baseUrl}: ${cause}`);

@@ -18,14 +18,15 @@ function program(): Command {
     .showHelpAfterError('(run with --help for usage)');
 
   msb.command('broker')
-    .description('run a local MSB broker in the foreground, with a live log (Ctrl-C stops it)')
+    .description('run a local MSB broker in the foreground, with a live log (Ctrl-C stops it); MSB_BROKER_ADMIN_SECRET set: REST needs it')
     .option('-p, --port <port>', 'websocket + REST port (0: any free port)', port, 8085)
     .option('--host <host>', 'interface to listen on', '127.0.0.1')
     .option('-f, --flows <file>', 'integration flows to deploy (JSON: a flow, an array, or {"flows": [...]})')
     .option('--msb-ports', "also listen on the MSB's separate ports (8085 websocket, 8081 smart objects, 8082 flows)")
     .option('--tls-key <file>', 'PEM key: serve wss/https')
     .option('--tls-cert <file>', 'PEM certificate: serve wss/https')
-    .option('--strict-tokens', 'refuse registrations whose token this broker did not issue')
+    .option('--strict-tokens', 'refuse registrations whose token this broker did not issue, or not the one a uuid is bound to')
+    .option('--no-issue-tokens', 'do not issue tokens over REST (403)')
     .option('--heartbeat-ms <ms>', 'SockJS heartbeat period', (v) => port(v) && Number(v))
     .option('-v, --verbose', 'log debug lines too')
     .action(async (o) => {

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { generate } from 'selfsigned';
 import WebSocket from 'ws';
-import { BrokerFixture, TestClient, bodyOf, smartObject, uid } from './helpers';
+import { BrokerFixture, TestClient, bodyOf, smartObject, uid, waitFor } from './helpers';
 
 async function json(res: Response): Promise<any> {
   return res.json();
@@ -56,21 +56,26 @@ describe('broker: REST API', function () {
     expect((await json(await fetch(url('/smartobject')))).map((x: { uuid: string }) => x.uuid)).to.deep.equal([so]);
   });
 
-  it('DELETE /smartobject|application|service/{uuid} → 200, then GET → 404', async () => {
+  it('DELETE /smartobject|application|service/{uuid}: 409 while connected (it keeps publishing), 200 once offline, then GET → 404', async () => {
     const c = await connect();
     const ids = [uid('a'), uid('b'), uid('c')];
     await c.registerAndWait(smartObject(ids[0]));
     await c.registerAndWait(smartObject(ids[1], { '@class': 'Application' }));
     await c.registerAndWait(smartObject(ids[2]));
     const kinds = ['smartobject', 'application', 'service'];
+    const live = await fetch(url(`/service/${ids[0]}`), { method: 'DELETE' });
+    expect(live.status).to.equal(409);
+    expect((await json(live)).error).to.match(/is connected/);
+    c.publish({ uuid: ids[0], eventId: 'EV1' });
+    expect(await c.next((m) => m.startsWith('NIO') || m === 'IO_PUBLISHED')).to.equal('IO_PUBLISHED');
+    const gone = waitFor(fx.broker, 'disconnected', (d: { uuids: string[] }) => d.uuids.includes(ids[0]));
+    await c.close();
+    await gone;
     for (let i = 0; i < 3; i++) {
       expect((await fetch(url(`/${kinds[i]}/${ids[i]}`), { method: 'DELETE' })).status).to.equal(200);
       expect((await fetch(url(`/service/${ids[i]}`))).status).to.equal(404);
     }
     expect((await fetch(url(`/service/${ids[0]}`), { method: 'DELETE' })).status).to.equal(404);
-    // the deleted service no longer belongs to the connection
-    c.publish({ uuid: ids[0], eventId: 'EV1' });
-    expect(await c.next((m) => m.startsWith('NIO') || m === 'IO_PUBLISHED')).to.equal('NIO_UNAUTHORIZED_CONNECTION');
   });
 
   it('integration flows: create 201 {id}, create/deploy 201, get, deploy/undeploy, customer list, delete → 404', async () => {

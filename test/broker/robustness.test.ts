@@ -97,6 +97,7 @@ describe('broker: bad input never crashes it or disturbs other connections', fun
     c.register(smartObject(uid(), { description: 'x'.repeat(5000) }));
     expect((await c.waitClosed()).code).to.equal(1009);
     expect((await err).reason).to.match(/WS_ERR_UNSUPPORTED_MESSAGE_LENGTH|Max payload/i);
+    expect(broker.stats().refused.messageBytes).to.equal(1);
     await bystanderWorks();
   });
 
@@ -111,6 +112,7 @@ describe('broker: bad input never crashes it or disturbs other connections', fun
     expect(closed.reason).to.match(/rate limit/);
     const published = c.queue.filter((m) => m === 'IO_PUBLISHED').length;
     expect(published).to.be.at.most(20);
+    expect(broker.stats().refused.rateLimit).to.equal(1);
     await bystanderWorks();
   });
 

@@ -1,0 +1,60 @@
+import { MsbConfigurationError } from '../errors';
+import type { BrokerOptions } from './options';
+
+/** Every per-broker and per-connection bound, resolved from {@link BrokerOptions}. */
+export interface BrokerLimits {
+  maxMessageBytes: number;
+  maxBodyBytes: number;
+  maxConnections: number;
+  maxBufferedBytes: number;
+  maxServices: number;
+  maxSelfDescriptionBytes: number;
+  maxRegistryBytes: number;
+  maxFlows: number;
+  maxFlowBytes: number;
+  maxCallBytes: number;
+  maxTokens: number;
+}
+
+/**
+ * The defaults. Chosen so that the benchmark's 1,000 services and 500 flows fit with room to
+ * spare, while the worst case of every bound together stays in the hundreds of MiB (README,
+ * "Limits"): an attacker filling each one cannot exhaust a developer machine.
+ */
+export const DEFAULT_LIMITS: Readonly<BrokerLimits> = {
+  maxMessageBytes: 1_000_000,
+  maxBodyBytes: 1_000_000,
+  maxConnections: 1_000,
+  maxBufferedBytes: 4 * 1024 * 1024,
+  maxServices: 10_000,
+  maxSelfDescriptionBytes: 512 * 1024,
+  maxRegistryBytes: 64 * 1024 * 1024,
+  maxFlows: 1_000,
+  maxFlowBytes: 64 * 1024,
+  maxCallBytes: 1_000_000,
+  maxTokens: 10_000,
+};
+
+/**
+ * Reads the limits from the options, each a positive integer (or Infinity where the option
+ * allows "unlimited").
+ *
+ * @throws {MsbConfigurationError} naming the option and the value given.
+ */
+export function resolveLimits(o: BrokerOptions): BrokerLimits {
+  const out = { ...DEFAULT_LIMITS };
+  for (const key of Object.keys(DEFAULT_LIMITS) as Array<keyof BrokerLimits>) {
+    const v = o[key];
+    if (v === undefined) continue;
+    if (typeof v !== 'number' || !(v === Infinity || (Number.isInteger(v) && v > 0))) {
+      throw new MsbConfigurationError(`broker option ${key} must be a positive integer, got ${String(v)}`);
+    }
+    out[key] = v;
+  }
+  if (out.maxSelfDescriptionBytes > out.maxRegistryBytes) {
+    throw new MsbConfigurationError(
+      `broker option maxSelfDescriptionBytes (${out.maxSelfDescriptionBytes}) cannot exceed maxRegistryBytes (${out.maxRegistryBytes})`,
+    );
+  }
+  return out;
+}
