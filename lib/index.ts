@@ -18,7 +18,7 @@ export type { TlsOptions } from './client/connection';
 export type { ReconnectOptions } from './client/backoff';
 export type { Logger } from './client/logger';
 export { respond } from './client/respond';
-export type { ResponseEvent } from './client/respond';
+export type { ResponseEvent, RespondOptions } from './client/respond';
 export {
   MsbRegistrationError, MsbConnectionError, MsbOfflineError, MsbClosedError, MsbPublishError, MsbFunctionError,
   MsbProtocolError, MsbConfigError, MsbOutboxError, MsbDroppedError, MsbTimeoutError,

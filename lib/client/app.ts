@@ -148,7 +148,7 @@ export class MsbApp<T extends object = object> {
       maxQueuedCalls: options.maxQueuedCalls,
       callTimeoutMs: options.callTimeoutMs,
       logger: options.logger,
-      publish: (event, value, correlationId) => this.publishEvent(event, value, { correlationId }),
+      publish: (event, value, correlationId, respondOptions) => this.publishEvent(event, value, { ...respondOptions, correlationId }),
       report: (error) => this.report(error),
     });
     this.connection = new Connection({ ...options.connection, eventsWaiting: () => this.publisher.pending > 0 });

@@ -8,6 +8,7 @@ import { Deque } from '../util/deque';
 import { isResponseEvent } from './respond';
 import type { Logger } from './logger';
 import { describeThrown } from '../util/describe-thrown';
+import type { RespondOptions } from './respond';
 
 export interface DispatcherOptions {
   validate: boolean;
@@ -16,7 +17,7 @@ export interface DispatcherOptions {
   callTimeoutMs: number;
   logger: Logger;
   /** Publishes a response event with the call's correlation id. */
-  publish(event: EventModel, value: unknown, correlationId: string | undefined): Promise<void>;
+  publish(event: EventModel, value: unknown, correlationId: string | undefined, options?: RespondOptions): Promise<void>;
   /** Reports a failure to the app's `error` listeners. */
   report(error: MsbError): void;
 }
@@ -147,7 +148,7 @@ export class Dispatcher {
           this.fail(new MsbFunctionError(model.functionId, correlationId, `respond("${r.eventId}") names no response event of this function (${model.responseEvents.join(', ') || 'none declared'})`));
           continue;
         }
-        await this.publishResponse(model, event, r.value, correlationId);
+        await this.publishResponse(model, event, r.value, correlationId, r.options);
       }
       return;
     }
@@ -164,9 +165,9 @@ export class Dispatcher {
     }
   }
 
-  private async publishResponse(model: FunctionModel, event: EventModel, value: unknown, correlationId: string | undefined): Promise<void> {
+  private async publishResponse(model: FunctionModel, event: EventModel, value: unknown, correlationId: string | undefined, options?: RespondOptions): Promise<void> {
     try {
-      await this.options.publish(event, value, correlationId);
+      await this.options.publish(event, value, correlationId, options);
     } catch (e) {
       const detail = e instanceof MsbValidationError ? e.violations.join('; ') : describeThrown(e);
       this.fail(new MsbFunctionError(model.functionId, correlationId, `response event ${event.eventId} not sent: ${detail}`, { cause: e }));
