@@ -32,15 +32,12 @@ interface TypeMetadata {
   options?: { discriminator?: unknown };
 }
 
-/** class-transformer's metadata store, with the private maps this project reads. */
+/** class-transformer's metadata store, with the private map this project reads (here and nowhere else). */
 export interface ClassTransformerStorage {
   findTypeMetadata(target: Function, propertyName: string): TypeMetadata | undefined;
   getExposedMetadatas(target: Function): Array<{ propertyName?: string }>;
   /** Private in class-transformer, and the only place that lists the fields with @Type. */
   readonly _typeMetadatas?: Map<Function, Map<string, unknown>>;
-  readonly _transformMetadatas: Map<Function, Map<string, unknown[]>>;
-  readonly _exposeMetadatas: Map<Function, Map<string | undefined, unknown>>;
-  readonly _excludeMetadatas: Map<Function, Map<string | undefined, unknown>>;
 }
 
 // Loaded on first use, not with the package: a service without DTO classes never needs

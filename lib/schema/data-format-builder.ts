@@ -3,6 +3,7 @@ import type { JsonSchema } from './data-type';
 import type { DataFormat } from './data-format-schema';
 import { dataFormatProblems } from './data-format-schema';
 import type { DtoModel } from './dto-fields';
+import { fieldSchema } from './field-schema';
 import type { TypeRef } from './type-ref';
 
 /**
@@ -132,19 +133,7 @@ export class DataFormatBuilder {
 
   private objectSchema(dto: DtoModel, refs: Set<string>): JsonSchema {
     const properties: Record<string, JsonSchema> = {};
-    for (const f of dto.fields) {
-      let schema = this.schemaFor(f.type, refs);
-      if (f.type.kind === 'array') {
-        const items = schema.items as JsonSchema;
-        schema = { ...schema, ...f.constraints, items: items.$ref ? items : { ...items, ...f.itemConstraints } };
-      } else if (!schema.$ref) {
-        // Draft-04 ignores siblings of $ref, so constraints go only on inline schemas.
-        schema = { ...schema, ...f.constraints };
-      }
-      // Unlike constraints, a description beside $ref is worth keeping: the MSB GUI shows it.
-      if (f.description !== undefined) schema = { ...schema, description: f.description };
-      properties[f.name] = schema;
-    }
+    for (const f of dto.fields) properties[f.name] = fieldSchema(f, this.schemaFor(f.type, refs));
     const schema: JsonSchema = { type: 'object', properties };
     if (dto.required) schema.required = [...dto.required];
     return schema;
