@@ -44,6 +44,18 @@ export interface ClassTransformerStorage {
 // class-validator (about 14 MiB resident) or class-transformer. A service with DTOs has
 // loaded them already through its own decorators, so this costs it nothing.
 /* eslint-disable @typescript-eslint/no-require-imports */
+/**
+ * Whether class-validator has been loaded at all. Without it no class can carry its constraints,
+ * so a service without DTOs need not load it just to find that out.
+ */
+export function classValidatorInUse(): boolean {
+  try {
+    return require.cache[require.resolve('class-validator')] !== undefined;
+  } catch {
+    return false;
+  }
+}
+
 /** The class-validator module. */
 export function classValidator(): typeof ClassValidatorModule {
   return require('class-validator') as typeof ClassValidatorModule;

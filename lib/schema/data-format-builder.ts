@@ -5,6 +5,7 @@ import { dataFormatProblems } from './data-format-schema';
 import type { DtoModel } from './dto-fields';
 import { fieldSchema } from './field-schema';
 import type { TypeRef } from './type-ref';
+import { MISSING_METADATA } from './type-ref';
 
 /**
  * Reads a DTO class. dto-fields brings class-validator with it, so it is loaded only when a
@@ -116,7 +117,7 @@ export class DataFormatBuilder {
   private define(target: Function): string | undefined {
     const dto = readDto(target);
     // Once per service, however many events use the DTO, naming the first one that does.
-    for (const p of dto.problems) this.report(p, `${this.owner}: ${p}`);
+    for (const p of dto.problems) this.report(p, p === MISSING_METADATA ? p : `${this.owner}: ${p}`);
     const existing = this.definitions.get(dto.definitionName);
     if (existing) {
       if (existing.target !== target) this.checkSameShape(dto, existing);
@@ -162,7 +163,7 @@ export class DataFormatBuilder {
   }
 
   private report(key: string, problem = key): void {
-    if (this.reported.has(key)) return;
+    if (this.reported.has(key) || this.problems.includes(problem)) return;
     this.reported.add(key);
     this.problems.push(problem);
   }

@@ -334,7 +334,11 @@ export function readDto(target: Function): DtoModel {
     const scalar = list.filter((c) => !c.each);
     const each = list.filter((c) => c.each);
     const property = declared.get(name);
-    const type = resolveFieldType(target, name, property, scalar, each, (text) => problems.push(`DTO ${definitionName}.${name} ${text}`));
+    const type = resolveFieldType(target, name, property, scalar, each, (text) => {
+      // The explanation of missing metadata is the same for every field: said once.
+      if (text !== MISSING_METADATA) problems.push(`DTO ${definitionName}.${name} ${text}`);
+      else if (!problems.includes(text)) problems.push(text);
+    });
     if (!type) continue;
     const problem = (text: string) => problems.push(`DTO ${definitionName}.${name} ${text}`);
     if (property?.description !== undefined && typeof property.description !== 'string') problem('has a @Property description that is not a string');
@@ -379,4 +383,30 @@ export function readDto(target: Function): DtoModel {
 
   cache.set(target, model);
   return model;
+}
+
+/** The class-validator rules on a configuration parameter, read like those on a DTO field. */
+export interface ConfigRules {
+  /** The keywords its class-validator constraints make (`minimum`, `pattern` …). */
+  readonly keywords: JsonSchema;
+  /** Whether some constraint has no keyword and is left to class-validator. */
+  readonly hasExtraRules: boolean;
+  /** The constraint names the keywords and the parameter's type stand for. */
+  readonly covered: ReadonlySet<string>;
+}
+
+/**
+ * Reads the class-validator decorators on a `@ConfigParam` property of a service class, with the
+ * same mapping as DTO fields, so that a rule means the same thing in both places. The parameter's
+ * type decides what type checkers (`@IsInt()` …) would say, so they add nothing here.
+ */
+export function readConfigRules(target: Function, propertyKey: string, problem: (text: string) => void): ConfigRules {
+  const list = (validatorConstraintsOf(target).get(propertyKey) ?? []).filter((c) => !c.each);
+  const stated = new Set<string>();
+  const keywords = schemaKeywords(list, problem, stated);
+  for (const k of ARRAY_KEYWORDS) delete keywords[k];
+  const covered = new Set<string>();
+  coveredNames(list, stated, undefined, covered);
+  for (const c of list) if (TYPE_CHECKERS[c.name]) covered.add(c.name);
+  return { keywords, hasExtraRules: list.some((c) => !covered.has(c.name)), covered };
 }

@@ -154,6 +154,23 @@ function keywordRules(s: JsonSchema): Rule[] {
   return rules;
 }
 
+/**
+ * The keyword checks of a schema fragment over one simple value (a configuration parameter):
+ * the violations, each with the keyword it breaks.
+ */
+export function compileKeywordCheck(schema: JsonSchema): (value: unknown) => string[] {
+  const rules = keywordRules(schema);
+  return (value) => {
+    const w = wireScalar(value);
+    const out: string[] = [];
+    for (const r of rules) {
+      const m = r(w);
+      if (m !== undefined) out.push(m);
+    }
+    return out;
+  };
+}
+
 /** Runs the keyword rules (on the wire form of the value). */
 function withRules(typeCheck: Check, rules: readonly Rule[]): Check {
   if (rules.length === 0) return typeCheck;
