@@ -37,7 +37,7 @@ export interface CodecOptions {
 // second time to collect every violation with its path.
 
 /** `out` (on the explaining walk): each violation, with the path it was found at. */
-type Out = Array<{ path: string; message: string }> | undefined;
+type Out = Array<{ path: string; message: string; type?: boolean }> | undefined;
 type Check = (v: unknown, path: string, out: Out) => boolean;
 /** Outgoing values may hold a Date or a Buffer where the wire has a string; incoming ones are JSON. */
 type Direction = 'out' | 'in';
@@ -192,7 +192,7 @@ function withRules(typeCheck: Check, rules: readonly Rule[]): Check {
 function typeCheck(what: string, test: (v: unknown) => boolean): Check {
   return (v, path, out) => {
     if (test(v)) return true;
-    out?.push({ path, message: `must be ${what}, got ${describe(v)}` });
+    out?.push({ path, message: `must be ${what}, got ${describe(v)}`, type: true });
     return false;
   };
 }
@@ -256,7 +256,7 @@ function nodeCheck(ref: TypeRef, schema: JsonSchema, dir: Direction): Check {
       const items = nodeCheck(ref.items, (schema.items ?? {}) as JsonSchema, dir);
       const isArray: Check = (v, path, out) => {
         if (!Array.isArray(v)) {
-          out?.push({ path, message: `must be an array, got ${describe(v)}` });
+          out?.push({ path, message: `must be an array, got ${describe(v)}`, type: true });
           return false;
         }
         let ok = true;
@@ -290,7 +290,7 @@ function dtoCheck(target: Function, dir: Direction): Check {
   const name = dto.definitionName;
   compiled.check = (v, path, out) => {
     if (v === null || typeof v !== 'object' || Array.isArray(v)) {
-      out?.push({ path, message: `must be a ${name} object, got ${describe(v)}` });
+      out?.push({ path, message: `must be a ${name} object, got ${describe(v)}`, type: true });
       return false;
     }
     const o = v as Record<string, unknown>;
@@ -326,7 +326,10 @@ function needsClassValidator(target: Function, seen = new Set<Function>()): bool
   return dto.fields.some((f) => f.hasExtraRules || reach(f.type));
 }
 
-interface CvViolation { path: string; message: string; covered: boolean }
+interface CvViolation { path: string; message: string; covered: boolean; key: string }
+
+// class-validator's type checkers: their messages stand in for a wrong JSON type, the others for a broken keyword.
+const TYPE_KEYS = new Set(['isString', 'isInt', 'isNumber', 'isBoolean', 'isDate', 'isDateString', 'isIso8601', 'isRFC3339', 'isBase64', 'isArray', 'isObject', 'nestedValidation']);
 
 /** class-validator's errors, each marked whether the data format covers its rule. */
 function flattenCv(errors: readonly ValidationError[], prefix: string, parentIsArray: boolean, out: CvViolation[]): CvViolation[] {
@@ -334,7 +337,7 @@ function flattenCv(errors: readonly ValidationError[], prefix: string, parentIsA
     const path = parentIsArray && /^\d+$/.test(e.property) ? `${prefix}[${e.property}]` : joinPath(prefix, e.property);
     const owner = e.target?.constructor;
     const covered = typeof owner === 'function' ? readDto(owner).fields.find((f) => f.name === e.property)?.covered : undefined;
-    for (const [key, message] of Object.entries(e.constraints ?? {})) out.push({ path, message, covered: covered?.has(key) === true });
+    for (const [key, message] of Object.entries(e.constraints ?? {})) out.push({ path, message, covered: covered?.has(key) === true, key });
     if (e.children?.length) flattenCv(e.children, path, Array.isArray(e.value), out);
   }
   return out;
@@ -346,12 +349,12 @@ function classValidatorViolations(target: Function, v: unknown, path: string, sk
   try {
     instance = v instanceof cls ? v : classTransformer().plainToInstance(cls, v as object);
   } catch (e) {
-    return [{ path, message: `cannot be read as ${target.name}: ${(e as Error).message}`, covered: false }];
+    return [{ path, message: `cannot be read as ${target.name}: ${(e as Error).message}`, covered: false, key: '' }];
   }
   try {
     return flattenCv(classValidator().validateSync(instance, { forbidUnknownValues: false, skipMissingProperties: skipMissing }), path, false, []);
   } catch (e) {
-    return [{ path, message: `could not be checked by class-validator: ${(e as Error).message}`, covered: false }];
+    return [{ path, message: `could not be checked by class-validator: ${(e as Error).message}`, covered: false, key: '' }];
   }
 }
 
@@ -374,7 +377,7 @@ function explain(ref: TypeRef, check: Check, v: unknown): string[] {
     if (!messages.includes(m)) messages.push(m);
   };
   for (const o of out) {
-    const same = o.message === 'is missing' ? [] : cv.filter((c) => c.covered && c.path === o.path);
+    const same = o.message === 'is missing' ? [] : cv.filter((c) => c.covered && c.path === o.path && TYPE_KEYS.has(c.key) === (o.type === true));
     if (same.length > 0) for (const c of same) add(`${shownPath(c.path)}: ${c.message}`);
     else add(`${shownPath(o.path)} ${o.message}`);
   }
