@@ -196,7 +196,7 @@ async function main(): Promise<void> {
     };
     rows.push(ratioRow('publish string event, validation on', 'ours string validate', 'bare string', 'official string validate', 0.75));
     rows.push(ratioRow('publish string event, validation off', 'ours string novalidate', 'bare string', 'official string novalidate'));
-    rows.push(ratioRow('publish DTO event, validation on', 'ours dto validate', 'bare dto', 'official dto validate', 0.5));
+    rows.push(ratioRow('publish DTO event, validation on', 'ours dto validate', 'bare dto', 'official dto validate', 0.7));
     rows.push(ratioRow('publish DTO event, validation off', 'ours dto novalidate', 'bare dto', 'official dto novalidate'));
     rows.push(ratioRow('publish string event, validation on', 'ours string validate inproc', 'bare string inproc', undefined, undefined, 'broker in the client process'));
 
