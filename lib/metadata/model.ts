@@ -5,7 +5,7 @@ import type { TypeRef } from '../schema/type-ref';
 
 /**
  * The one plain model of a service class that everything after the decorators works from:
- * the self-description, the validators and the runtime's dispatch. Built by `readService`.
+ * the self-description, the validators and the runtime's dispatch. Built by `inspectService`.
  */
 export interface ServiceModel {
   readonly target: Function;

@@ -12,7 +12,6 @@ import type { JsonSchema } from '../schema/data-type';
 import { DataFormatBuilder } from '../schema/data-format-builder';
 import { MISSING_METADATA, MISSING_METADATA_TOPIC, arrayOf, toTypeRef } from '../schema/type-ref';
 import type { TypeRef } from '../schema/type-ref';
-import { MsbDeclarationError } from '../errors';
 import { DTO_PROPERTIES_KEY } from '../decorators/keys';
 import type { PropertyDeclaration } from '../decorators/property';
 import { classValidatorInUse } from '../schema/class-metadata';
@@ -204,20 +203,4 @@ export function inspectService(target: Function): ServiceInspection {
   const { kind, ...declaredIdentity } = declaration ?? { kind: 'SmartObject' as const };
   const model: ServiceModel = { target, className: cls, kind, declaredIdentity, events, functions, configParams, configListeners };
   return { model, problems, decorated: declaration !== undefined };
-}
-
-const cache = new WeakMap<Function, ServiceModel>();
-
-/**
- * Reads a decorated service class (walking its base classes) into a {@link ServiceModel}.
- * Throws one {@link MsbDeclarationError} listing every problem found. The result is cached
- * per class.
- */
-export function readService(target: Function): ServiceModel {
-  const cached = cache.get(target);
-  if (cached) return cached;
-  const { model, problems } = inspectService(target);
-  if (problems.length > 0) throw new MsbDeclarationError(model.className, problems);
-  cache.set(target, model);
-  return model;
 }

@@ -234,6 +234,7 @@ function ajvCheck(schema: object): Check {
   const ajv = (sharedAjv ??= (require('./ajv') as typeof import('./ajv')).createAjv());
   const fn: ValidateFunction = ajv.compile(schema);
   return (v, path, out) => {
+    // Ajv judges the JSON that goes on the wire (a Date as its text), as the receiver will.
     if (fn(JSON.parse(JSON.stringify(v) ?? 'null'))) return true;
     for (const e of fn.errors ?? []) out?.push({ path: path + e.instancePath.replace(/\/([^/]*)/g, (_m, k: string) => (/^\d+$/.test(k) ? `[${k}]` : `.${k}`)), message: e.message ?? e.keyword });
     return false;
@@ -250,7 +251,11 @@ function readDto(target: Function): DtoModel {
 function nodeCheck(ref: TypeRef, schema: JsonSchema, dir: Direction): Check {
   switch (ref.kind) {
     case 'simple': return withRules(simpleCheck(ref.dataType, dir), keywordRules(schema));
-    case 'raw': return ajvCheck(schema);
+    case 'raw': {
+      // Its own definitions go with it (only a payload's raw format has any).
+      const { dataObject: _payload, ...definitions } = ref.format;
+      return ajvCheck(Object.keys(definitions).length > 0 ? { ...schema, definitions } : schema);
+    }
     case 'dto': return dtoCheck(ref.target, dir);
     case 'array': {
       const items = nodeCheck(ref.items, (schema.items ?? {}) as JsonSchema, dir);
@@ -463,6 +468,21 @@ function extraRules(ref: TypeRef, dir: Direction): ((raw: unknown, converted: un
   return undefined;
 }
 
+/**
+ * A bad value must never make the check throw: a value that cannot be walked (a cycle deeper than
+ * the stack, a getter that throws, a BigInt for JSON) is a violation like any other.
+ */
+function guarded(check: Check): Check {
+  return (v, path, out) => {
+    try {
+      return check(v, path, out);
+    } catch (e) {
+      out?.push({ path, message: `cannot be checked: ${e instanceof Error ? e.message : String(e)}` });
+      return false;
+    }
+  };
+}
+
 /** Prepares the codec of one payload type. */
 export function compileCodec(ref: TypeRef, options: CodecOptions = {}): ValueCodec {
   const validate = options.validate !== false;
@@ -475,10 +495,9 @@ export function compileCodec(ref: TypeRef, options: CodecOptions = {}): ValueCod
       fromWire: (value) => (value === undefined ? missing : { ok: true, value: fromConv(value) }),
     };
   }
-  // A raw format at the top carries its own definitions: Ajv checks it whole.
-  const rootSchema = ref.kind === 'raw' ? { ...ref.format.dataObject, definitions: Object.fromEntries(Object.entries(ref.format).filter(([k]) => k !== 'dataObject')) } : typeSchema(ref);
-  const outCheck = ref.kind === 'raw' ? ajvCheck(rootSchema) : nodeCheck(ref, rootSchema, 'out');
-  const inCheck = ref.kind === 'raw' ? outCheck : nodeCheck(ref, rootSchema, 'in');
+  const rootSchema = typeSchema(ref);
+  const outCheck = guarded(nodeCheck(ref, rootSchema, 'out'));
+  const inCheck = ref.kind === 'raw' ? outCheck : guarded(nodeCheck(ref, rootSchema, 'in'));
   const outExtra = extraRules(ref, 'out');
   const inExtra = extraRules(ref, 'in');
   const fail = (violations: CvViolation[]): CodecResult => ({ ok: false, violations: violations.map((c) => `${shownPath(c.path)}: ${c.message}`) });

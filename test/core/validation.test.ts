@@ -89,6 +89,12 @@ describe('validation: what the data format says is what run-time checks enforce'
     expect(validate({ x: 1 }, raw).ok).to.equal(true);
     expect(validate({ x: 0 }, raw).ok).to.equal(false);
     expect(() => validate(1, 'NOPE')).to.throw(MsbDeclarationError, /not a DataType/);
+    expect(validate([{ x: 1 }, { x: 2 }], raw, { isArray: true }).ok, 'an array of a raw format keeps its definitions').to.equal(true);
+    expect(violations(validate([{ x: 1 }, {}], raw, { isArray: true }))).to.deep.equal(["value[1] must have required property 'x'"]);
+    class Node { @Property(DataType.STRING) label!: string; @Property(() => Node, { isArray: true }) children!: Node[]; }
+    const cyclic: { label: string; children: unknown[] } = { label: 'a', children: [] };
+    cyclic.children.push(cyclic);
+    expect(violations(validate(cyclic, Node))[0]).to.match(/^value cannot be checked: Maximum call stack size exceeded/);
     for (const type of [DataType.INT32, DataType.BYTE, JobDone, Counter, raw]) {
       fc.assert(fc.property(fc.anything({ withBoxedValues: true, withMap: true, withSet: true, withTypedArray: true, withDate: true }), (v) => {
         const r = validate(v, type);
