@@ -4,6 +4,7 @@ import { BenchService, LoadService } from './services';
 import { Child } from './rpc';
 import { MiB, QUICK, median, nowMs } from './common';
 import { PLAN } from './plan';
+import { dtoCheckCost } from './scenarios/dto-check';
 import { machine, markdownTable, writeJson } from './report';
 import type { Row } from './report';
 import type { ThroughputResult, ThroughputSetup } from './scenarios/throughput';
@@ -212,6 +213,11 @@ async function main(): Promise<void> {
     rows.push({ metric: 'idle RSS, one registered service with DTOs (class-validator)', unit: 'MiB', ours: mem.ours, bare: mem.bare, ratio: mem.ours / mem.bare, official: mem.official, officialRatio: mem.official / mem.bare, target: 'ours ≤ 60 MiB', pass: mem.ours <= 60 });
     rows.push({ metric: 'idle RSS, one registered service with simple types only', unit: 'MiB', ours: mem.oursSimple, bare: mem.bare, ratio: mem.oursSimple / mem.bare, target: 'ours ≤ 60 MiB', pass: mem.oursSimple <= 60 });
     rows.push({ metric: 'RSS per 10,000 cached DTO events', unit: 'MiB', ours: mem.cachePer10k, note: `${mem.heapPer10k.toFixed(1)} MiB of it JS heap` });
+
+    const check = dtoCheckCost(QUICK ? 50_000 : 500_000);
+    rows.push({ metric: 'check one outgoing DTO value (Measurement, nested DTO and array), valid', unit: 'µs', ours: check.validUs, note: 'in process, no socket' });
+    rows.push({ metric: 'the same, invalid (two violations, messages built)', unit: 'µs', ours: check.invalidUs });
+    rows.push({ metric: 'check one DTO value with a rule that has no keyword (@IsEmail: class-validator runs)', unit: 'µs', ours: check.classValidatorUs });
 
     const boot = await bootstrapTime(url);
     const shape = PLAN.bigService;

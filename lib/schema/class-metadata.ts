@@ -110,3 +110,62 @@ export function transformerFieldsOf(target: Function): string[] {
   }
   return fields;
 }
+
+/** One class-validator rule called directly on a field's plain value. */
+export interface DirectRule {
+  readonly field: string;
+  /** `{ each: true }`: applied to each element of an array value. */
+  readonly each: boolean;
+  readonly test: (value: unknown) => boolean;
+}
+
+interface RuleMetadata {
+  type: string;
+  name?: string;
+  propertyName: string;
+  constraints?: unknown[];
+  each?: boolean;
+  groups?: string[];
+  constraintCls?: Function;
+  validateIf?: unknown;
+}
+
+interface RuleStorage {
+  getTargetValidationMetadatas(target: Function, schema: string, always: boolean, strictGroups: boolean): RuleMetadata[];
+  getTargetValidatorConstraints(target: Function): Array<{ name?: string; async?: boolean; instance: { validate(value: unknown, args: unknown): unknown } }>;
+}
+
+let builtInNames: Set<string> | undefined;
+
+/**
+ * The class-validator rules of `target` that `isCovered` leaves over, as direct calls of their
+ * constraint functions on the plain field values, for a check without `plainToInstance` and
+ * `validateSync`. Undefined when some rule may look beyond its own value or does not run the same
+ * way (a user-defined or async constraint, a condition, groups, a field that `@Type` converts):
+ * then class-validator itself must run.
+ */
+export function directRulesOf(target: Function, isCovered: (field: string, name: string) => boolean): DirectRule[] | undefined {
+  const cv = classValidator();
+  builtInNames ??= new Set(Object.values(cv).filter((v): v is string => typeof v === 'string'));
+  const storage = cv.getMetadataStorage() as unknown as RuleStorage;
+  const rules: DirectRule[] = [];
+  for (const m of storage.getTargetValidationMetadatas(target, '', true, false)) {
+    if (m.groups && m.groups.length > 0) return undefined;
+    if (m.type === 'conditionalValidation') {
+      if (m.name === 'isOptional') continue;
+      return undefined;
+    }
+    if (m.type === 'nestedValidation' || m.type === 'whitelistValidation' || m.type === 'isDefined') continue;
+    if (m.type !== 'customValidation' || !m.constraintCls || m.validateIf) return undefined;
+    for (const c of storage.getTargetValidatorConstraints(m.constraintCls)) {
+      const name = c.name ?? m.name ?? '';
+      if (isCovered(m.propertyName, name)) continue;
+      if (c.async || !builtInNames.has(name) || transformerStorage().findTypeMetadata(target, m.propertyName)) return undefined;
+      // class-validator's own constraints read only the value and the decorator's arguments.
+      const args = { targetName: target.name, property: m.propertyName, object: {}, value: undefined as unknown, constraints: m.constraints ?? [] };
+      const instance = c.instance;
+      rules.push({ field: m.propertyName, each: m.each === true, test: (value) => { args.value = value; return instance.validate(value, args) === true; } });
+    }
+  }
+  return rules;
+}

@@ -1,6 +1,6 @@
 import type { ValidationError } from 'class-validator';
 import type { ValidateFunction } from 'ajv';
-import { classTransformer, classValidator } from './class-metadata';
+import { classTransformer, classValidator, directRulesOf } from './class-metadata';
 import { DataType, schemaOf } from './data-type';
 import type { JsonSchema } from './data-type';
 import type { DtoModel } from './dto-fields';
@@ -448,11 +448,41 @@ function fromWireConverter(ref: TypeRef): Convert | undefined {
   }
 }
 
+/**
+ * The rules without a keyword of a DTO whose nested DTOs have none, as a predicate over the plain
+ * value (what `validateSync` with `skipMissingProperties` would say, without copying the value
+ * into an instance): 20 µs → well under 1 µs for a DTO with an `@IsEmail()`.
+ */
+function directCheck(target: Function): ((v: unknown) => boolean) | undefined {
+  const dto = readDto(target);
+  const reach = (r: TypeRef): boolean => (r.kind === 'dto' ? needsClassValidator(r.target) : r.kind === 'array' ? reach(r.items) : false);
+  if (dto.fields.some((f) => reach(f.type))) return undefined;
+  const covered = new Map(dto.fields.map((f) => [f.name, f.covered]));
+  const rules = directRulesOf(target, (field, name) => covered.get(field)?.has(name) === true);
+  if (!rules) return undefined;
+  return (v) => {
+    if (v === null || typeof v !== 'object') return false;
+    const o = v as Record<string, unknown>;
+    for (let i = 0; i < rules.length; i++) {
+      const r = rules[i];
+      const x = enumerable.call(o, r.field) ? o[r.field] : undefined;
+      if (x === undefined || x === null) continue;
+      if (r.each && Array.isArray(x)) {
+        for (let j = 0; j < x.length; j++) if (!r.test(x[j])) return false;
+      } else if (!r.test(x)) return false;
+    }
+    return true;
+  };
+}
+
 /** Where class-validator's extra rules run: each DTO at the top of the payload (class-validator recurses itself). */
 function extraRules(ref: TypeRef, dir: Direction): ((raw: unknown, converted: unknown) => CvViolation[]) | undefined {
   if (ref.kind === 'dto' && needsClassValidator(ref.target)) {
     const target = ref.target;
-    return (raw, converted) => classValidatorViolations(target, dir === 'in' ? converted : raw, '', true).filter((c) => !c.covered);
+    const full = (raw: unknown, converted: unknown) => classValidatorViolations(target, dir === 'in' ? converted : raw, '', true).filter((c) => !c.covered);
+    const quick = directCheck(target);
+    // The direct calls only ever say "valid"; anything else asks class-validator, for the verdict and its messages.
+    return quick ? (raw, converted) => (quick(raw) ? [] : full(raw, converted)) : full;
   }
   if (ref.kind === 'array') {
     const inner = extraRules(ref.items, dir);

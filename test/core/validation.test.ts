@@ -1,7 +1,8 @@
 import 'reflect-metadata';
 import { expect } from 'chai';
 import fc from 'fast-check';
-import { IsDefined, IsEmail, IsOptional, IsString, Length, Matches, Min, ValidateNested } from 'class-validator';
+import { IsDefined, IsEmail, IsOptional, IsString, IsUUID, Length, Matches, Min, ValidateNested, validateSync } from 'class-validator';
+import { plainToInstance } from 'class-transformer';
 import { Type } from 'class-transformer';
 import {
   ConfigParam, CorrelationId, DataType, Dto, Event, MsbDeclarationError, MsbEvent, MsbFunction, Payload, Property, SmartObject,
@@ -56,6 +57,20 @@ describe('validation: what the data format says is what run-time checks enforce'
       type: 'object',
       properties: { name: { type: 'string', minLength: 1, maxLength: 12 }, email: { type: 'string' }, tag: { type: 'string' } },
     });
+  });
+
+  it('rules without a keyword, called directly on the plain value, agree with class-validator', () => {
+    class Extra {
+      @IsOptional() @IsEmail() email?: string;
+      @IsUUID('4', { each: true }) @Property(DataType.STRING, { isArray: true }) ids!: string[];
+    }
+    const codec = compileCodec({ kind: 'dto', target: Extra });
+    const text = fc.oneof(fc.constantFrom('a@b.example', 'nope', '', '9f3b2a44-6c1d-4e8a-9b7c-0d1e2f3a4b5c', '9f3b2a44-6c1d-1e8a-9b7c-0d1e2f3a4b5c'), fc.string({ maxLength: 6 }));
+    fc.assert(fc.property(fc.record({ email: text, ids: fc.array(text, { maxLength: 3 }) }, { requiredKeys: [] }), (v) => {
+      const reference = validateSync(plainToInstance(Extra, v), { skipMissingProperties: true, forbidUnknownValues: false }).length === 0;
+      expect(codec.toWire(v).ok, JSON.stringify(v)).to.equal(reference);
+      expect(codec.fromWire(v).ok, JSON.stringify(v)).to.equal(reference);
+    }), { numRuns: 300, seed: 11 });
   });
 
   it('presence is what `required` says: @IsDefined and @Dto({ required }) put a field there, and only they', () => {
