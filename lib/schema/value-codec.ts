@@ -1,6 +1,6 @@
 import type { ValidationError } from 'class-validator';
 import type { ValidateFunction } from 'ajv';
-import { classTransformer, classValidator, directRulesOf } from './class-metadata';
+import { classTransformer, classValidator, classValidatorInUse, directRulesOf } from './class-metadata';
 import { DataType, schemaOf } from './data-type';
 import type { JsonSchema } from './data-type';
 import type { DtoModel } from './dto-fields';
@@ -331,7 +331,7 @@ function needsClassValidator(target: Function, seen = new Set<Function>()): bool
   return dto.fields.some((f) => f.hasExtraRules || reach(f.type));
 }
 
-interface CvViolation { path: string; message: string; covered: boolean; key: string }
+interface CvViolation { path: string; message: string; covered: boolean; key: string; missing?: boolean }
 
 // class-validator's type checkers: their messages stand in for a wrong JSON type, the others for a broken keyword.
 const TYPE_KEYS = new Set(['isString', 'isInt', 'isNumber', 'isBoolean', 'isDate', 'isDateString', 'isIso8601', 'isRFC3339', 'isBase64', 'isArray', 'isObject', 'nestedValidation']);
@@ -342,7 +342,8 @@ function flattenCv(errors: readonly ValidationError[], prefix: string, parentIsA
     const path = parentIsArray && /^\d+$/.test(e.property) ? `${prefix}[${e.property}]` : joinPath(prefix, e.property);
     const owner = e.target?.constructor;
     const covered = typeof owner === 'function' ? readDto(owner).fields.find((f) => f.name === e.property)?.covered : undefined;
-    for (const [key, message] of Object.entries(e.constraints ?? {})) out.push({ path, message, covered: covered?.has(key) === true, key });
+    const missing = e.value === undefined || e.value === null;
+    for (const [key, message] of Object.entries(e.constraints ?? {})) out.push({ path, message, covered: covered?.has(key) === true, key, missing });
     if (e.children?.length) flattenCv(e.children, path, Array.isArray(e.value), out);
   }
   return out;
@@ -376,7 +377,8 @@ function explain(ref: TypeRef, check: Check, v: unknown): string[] {
     if (r.kind === 'dto' && x !== null && typeof x === 'object' && !Array.isArray(x)) cv.push(...classValidatorViolations(r.target, x, path, false));
     if (r.kind === 'array' && Array.isArray(x)) x.slice(0, 20).forEach((e, i) => visit(r.items, e, joinPath(path, i)));
   };
-  visit(ref, v, '');
+  // A service whose DTOs carry no class-validator rule never loads it, not even for messages.
+  if (classValidatorInUse()) visit(ref, v, '');
   const messages: string[] = [];
   const add = (m: string) => {
     if (!messages.includes(m)) messages.push(m);
@@ -386,7 +388,8 @@ function explain(ref: TypeRef, check: Check, v: unknown): string[] {
     if (same.length > 0) for (const c of same) add(`${shownPath(c.path)}: ${c.message}`);
     else add(`${shownPath(o.path)} ${o.message}`);
   }
-  for (const c of cv) if (!c.covered) add(`${shownPath(c.path)}: ${c.message}`);
+  // A missing field breaks no rule that has no keyword (as with skipMissingProperties).
+  for (const c of cv) if (!c.covered && !c.missing) add(`${shownPath(c.path)}: ${c.message}`);
   return messages.length > 0 ? messages : ['value is not valid'];
 }
 
