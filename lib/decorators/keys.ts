@@ -32,7 +32,8 @@ export function assertLegacyCall(decorator: string, second: unknown): void {
   if (second === null || typeof second !== 'object' || typeof (second as { kind?: unknown }).kind !== 'string') return;
   const context = second as { kind: string; name?: unknown };
   const where = context.name === undefined ? `a ${context.kind}` : `${context.kind} ${String(context.name)}`;
-  throw new MsbDeclarationError(String(context.name ?? '(unknown class)'), [
+  // A member's context does not name its class; a class's does.
+  throw new MsbDeclarationError(context.kind === 'class' && context.name !== undefined ? String(context.name) : '(a class compiled without experimentalDecorators)', [
     `${decorator} on ${where} was called as a standard (TC39) decorator. msb-decorators, like class-validator and class-transformer, needs ` +
       'TypeScript\'s decorators with type metadata: set "experimentalDecorators": true and "emitDecoratorMetadata": true in tsconfig.json',
   ]);

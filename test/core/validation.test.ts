@@ -207,5 +207,25 @@ describe('validation: declaration problems and misconfiguration', () => {
     expect(explanations[0]).to.match(/esbuild/).and.match(/tsx/).and.match(/swc/).and.match(/TypeScript 7/).and.match(/import 'reflect-metadata'/);
     expect(error!.problems.filter((p) => /NoMeta\.[ab] has no TypeScript type metadata/.test(p))).to.have.length(2);
     expect(error!.problems.join('\n')).to.not.contain('any, a union or an interface');
+
+    // The same for a @Payload parameter, and the note is still said once.
+    class NoParamMeta {
+      e!: MsbEvent<NoMeta>;
+      drill(job: unknown): void { void job; }
+    }
+    Event({ dataType: NoMeta })(NoParamMeta.prototype, 'e');
+    MsbFunction()(NoParamMeta.prototype, 'drill', Object.getOwnPropertyDescriptor(NoParamMeta.prototype, 'drill')!);
+    Payload()(NoParamMeta.prototype, 'drill', 0);
+    SmartObject(IDENTITY)(NoParamMeta);
+    const problems = (() => {
+      try {
+        selfDescriptionOf(NoParamMeta, ISOLATED);
+      } catch (e) {
+        return (e as MsbDeclarationError).problems;
+      }
+      return [];
+    })();
+    expect(problems.filter((p) => p.includes('emitDecoratorMetadata'))).to.have.length(1);
+    expect(problems.some((p) => /NoParamMeta\.drill: @Payload parameter 0 has no TypeScript type metadata \(design:paramtypes\)/.test(p))).to.equal(true);
   });
 });
