@@ -445,10 +445,46 @@ function fromWireConverter(ref: TypeRef): Convert | undefined {
     }
     case 'dto': {
       const cls = ref.target as new () => object;
-      return (v) => (v !== null && typeof v === 'object' && !Array.isArray(v) ? classTransformer().plainToInstance(cls, v) : v);
+      const revive = reviver(ref.target, new Map());
+      return (v) => {
+        if (v === null || typeof v !== 'object' || Array.isArray(v)) return v;
+        const instance = classTransformer().plainToInstance(cls, v);
+        revive?.(instance);
+        return instance;
+      };
     }
     case 'raw': return undefined;
   }
+}
+
+/**
+ * A DATETIME or BYTE field declared `Date` or `Buffer` in TypeScript gets a Date or a Buffer, as
+ * a DATETIME or BYTE payload does, where class-transformer (without `@Type`) would leave the text.
+ */
+function reviver(target: Function, seen: Map<Function, ((o: object) => void) | undefined>): ((o: object) => void) | undefined {
+  if (seen.has(target)) return (o) => seen.get(target)?.(o);
+  seen.set(target, undefined);
+  const steps: Array<(o: Record<string, unknown>) => void> = [];
+  for (const f of readDto(target).fields) {
+    const design: unknown = Reflect.getMetadata('design:type', (target as { prototype: object }).prototype, f.name);
+    const t = f.type;
+    if (t.kind === 'simple' && t.dataType === DataType.DATETIME && design === Date) {
+      steps.push((o) => { if (typeof o[f.name] === 'string') o[f.name] = new Date(o[f.name] as string); });
+    } else if (t.kind === 'simple' && t.dataType === DataType.BYTE && (design === Buffer || design === Uint8Array)) {
+      steps.push((o) => { if (typeof o[f.name] === 'string') o[f.name] = Buffer.from(o[f.name] as string, 'base64'); });
+    } else if (t.kind === 'dto' || (t.kind === 'array' && t.items.kind === 'dto')) {
+      const inner = reviver(t.kind === 'dto' ? t.target : (t.items as { target: Function }).target, seen);
+      if (!inner) continue;
+      steps.push((o) => {
+        const x = o[f.name];
+        if (Array.isArray(x)) { for (const e of x) if (e !== null && typeof e === 'object') inner(e as object); }
+        else if (x !== null && typeof x === 'object') inner(x);
+      });
+    }
+  }
+  const revive = steps.length === 0 ? undefined : (o: object) => { for (const s of steps) s(o as Record<string, unknown>); };
+  seen.set(target, revive);
+  return revive;
 }
 
 /**

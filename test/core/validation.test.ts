@@ -35,6 +35,16 @@ describe('validation: what the data format says is what run-time checks enforce'
     expect(validate({ n: 2 ** 31 - 1, at: '2026-11-25T10:00:00Z' }, Counter)).to.deep.equal({ ok: true, value: { n: 2 ** 31 - 1, at: '2026-11-25T10:00:00Z' } });
   });
 
+  it('an incoming date-time or byte field declared Date or Buffer arrives as one, nested too', () => {
+    class Stamp { @Property(DataType.DATETIME) at!: Date; @Property(DataType.BYTE) key!: Buffer; }
+    class Log { @Property(Stamp, { isArray: true }) stamps!: Stamp[]; @Property(DataType.DATETIME) text!: string; }
+    const r = compileCodec({ kind: 'dto', target: Log }).fromWire({ stamps: [{ at: '2026-11-25T10:00:00Z', key: 'aGk=' }], text: '2026-11-25T10:00:00Z' });
+    const log = (r.ok ? r.value : undefined) as Log;
+    expect(log.stamps[0].at).to.be.instanceOf(Date);
+    expect(log.stamps[0].key.toString()).to.equal('hi');
+    expect(log.text).to.equal('2026-11-25T10:00:00Z');
+  });
+
   it('an incoming call is checked against the same format before the handler sees it', () => {
     const codec = compileCodec({ kind: 'dto', target: Counter });
     expect(violations(codec.fromWire({ n: 'x' }))).to.deep.equal(['n must be an INT32 integer, got "x"']);
