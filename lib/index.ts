@@ -5,6 +5,8 @@ export { DataType } from './schema/data-type';
 export type { JsonSchema } from './schema/data-type';
 export type { TypeInput, RawDataFormat, Class } from './schema/type-ref';
 export type { DataFormat } from './schema/data-format-schema';
+export { validate } from './schema/validate';
+export type { ValidateOptions, ValidationResult } from './schema/validate';
 export { selfDescriptionOf } from './metadata/self-description';
 export type { SelfDescription, SelfDescriptionOptions } from './metadata/self-description';
 export type { IdentityOptions } from './metadata/identity';

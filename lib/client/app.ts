@@ -6,7 +6,6 @@ import { priorityNumber } from '../metadata/priority';
 import type { EventModel, ServiceIdentity, ServiceModel } from '../metadata/model';
 import { describe } from '../metadata/self-description';
 import type { ConfigState, SelfDescription } from '../metadata/self-description';
-import { coerceConfigValue } from '../schema/config-value';
 import { compileCodec } from '../schema/value-codec';
 import type { ValueCodec } from '../schema/value-codec';
 import {
@@ -484,9 +483,9 @@ export class MsbApp<T extends object = object> {
         rejected.push(new MsbConfigError(name, `unknown parameter (known: ${this.config.map((c) => c.name).join(', ') || 'none'})`));
         continue;
       }
-      const r = coerceConfigValue(param.dataType, raw);
+      const r = param.accept(raw);
       if (!r.ok) {
-        rejected.push(new MsbConfigError(name, `${r.reason} (type ${param.dataType})`));
+        rejected.push(new MsbConfigError(name, r.reason));
         continue;
       }
       const current = target[param.propertyKey];

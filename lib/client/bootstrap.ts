@@ -1,8 +1,6 @@
-import { readService } from '../metadata/read-service';
-import { resolveIdentity } from '../metadata/identity';
-import { configStateOf } from '../metadata/self-description';
+import { loadService } from '../metadata/self-description';
 import { normalizeMsbUrl } from '../protocol';
-import { MsbConfigurationError, MsbDeclarationError } from '../errors';
+import { MsbConfigurationError } from '../errors';
 import { MsbApp } from './app';
 import { defaultLogger } from './logger';
 import { OutboxLog } from './outbox-log';
@@ -34,18 +32,9 @@ function positive(name: string, value: number | undefined, fallback: number, all
  * ```
  */
 export async function bootstrap<T extends object>(ServiceClass: new () => T, options: BootstrapOptions<T> = {}): Promise<MsbApp<T>> {
-  const model = readService(ServiceClass);
-  const { identity, problems } = resolveIdentity(model, options);
-  let instance = options.instance;
-  if (!instance) {
-    try {
-      instance = new ServiceClass();
-    } catch (e) {
-      problems.push(`${model.className}: its constructor threw (${(e as Error).message}); pass options.instance`);
-    }
-  }
-  const config = instance ? configStateOf(model, instance, problems) : [];
-  if (problems.length > 0) throw new MsbDeclarationError(model.className, problems);
+  const loaded = loadService(ServiceClass, options);
+  const { model, identity, config } = loaded;
+  const instance = loaded.instance as T;
 
   const rawUrl = options.url ?? identity.url;
   if (!rawUrl) throw new MsbConfigurationError(`No MSB url for ${model.className}: pass options.url, or set msb.url or MSB_URL`);
@@ -72,7 +61,7 @@ export async function bootstrap<T extends object>(ServiceClass: new () => T, opt
       throw new MsbConfigurationError((e as Error).message);
     }
   }
-  const app = new MsbApp<T>(model, identity, config, instance!, {
+  const app = new MsbApp<T>(model, identity, config, instance, {
     validate: options.validate !== false,
     maxConcurrentCalls: positive('maxConcurrentCalls', options.maxConcurrentCalls, 64),
     maxQueuedCalls: positive('maxQueuedCalls', options.maxQueuedCalls, 10_000, true),

@@ -1,4 +1,4 @@
-import { appendOwnMetadata, CONFIG_LISTENERS_KEY, CONFIG_PARAMS_KEY } from './keys';
+import { appendOwnMetadata, assertLegacyCall, CONFIG_LISTENERS_KEY, CONFIG_PARAMS_KEY } from './keys';
 import type { DataType } from '../schema/data-type';
 
 /** Options of {@link ConfigParam}. */
@@ -23,6 +23,7 @@ export interface ConfigParamDeclaration extends ConfigParamOptions {
  */
 export function ConfigParam(options: ConfigParamOptions = {}): PropertyDecorator {
   return (target, propertyKey) => {
+    assertLegacyCall('@ConfigParam', propertyKey);
     appendOwnMetadata<ConfigParamDeclaration>(CONFIG_PARAMS_KEY, { ...options, propertyKey: String(propertyKey) }, target.constructor);
   };
 }
@@ -33,6 +34,7 @@ export function ConfigParam(options: ConfigParamOptions = {}): PropertyDecorator
  */
 export function OnConfigChange(): MethodDecorator {
   return (target, propertyKey) => {
+    assertLegacyCall('@OnConfigChange', propertyKey);
     appendOwnMetadata<string>(CONFIG_LISTENERS_KEY, String(propertyKey), target.constructor);
   };
 }

@@ -1,4 +1,4 @@
-import { appendOwnMetadata, EVENTS_KEY } from './keys';
+import { appendOwnMetadata, assertLegacyCall, EVENTS_KEY } from './keys';
 import type { TypeInput } from '../schema/type-ref';
 
 /** Event priority as the MSB knows it: LOW=0, MEDIUM=1, HIGH=2. */
@@ -67,6 +67,7 @@ export interface EventDeclaration extends EventOptions {
  */
 export function Event(options: EventOptions = {}): PropertyDecorator {
   return (target, propertyKey) => {
+    assertLegacyCall('@Event', propertyKey);
     appendOwnMetadata<EventDeclaration>(EVENTS_KEY, { ...options, propertyKey: String(propertyKey) }, target.constructor);
   };
 }

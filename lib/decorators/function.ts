@@ -1,4 +1,4 @@
-import { appendOwnMetadata, FUNCTIONS_KEY, PARAMETERS_KEY } from './keys';
+import { appendOwnMetadata, assertLegacyCall, FUNCTIONS_KEY, PARAMETERS_KEY } from './keys';
 import type { TypeInput } from '../schema/type-ref';
 
 /** Options of {@link MsbFunction}. */
@@ -43,6 +43,7 @@ export type ParameterDeclaration =
 /** Declares a method as an MSB function that integration flows can call. */
 export function MsbFunction(options: FunctionOptions = {}): MethodDecorator {
   return (target, propertyKey) => {
+    assertLegacyCall('@MsbFunction', propertyKey);
     appendOwnMetadata<FunctionDeclaration>(FUNCTIONS_KEY, { ...options, methodName: String(propertyKey) }, target.constructor);
   };
 }
@@ -55,6 +56,7 @@ export function MsbFunction(options: FunctionOptions = {}): MethodDecorator {
 export function Payload(nameOrOptions?: string | PayloadOptions): ParameterDecorator {
   const options = typeof nameOrOptions === 'string' ? { name: nameOrOptions } : { ...nameOrOptions };
   return (target, propertyKey, index) => {
+    assertLegacyCall('@Payload', propertyKey);
     appendOwnMetadata<ParameterDeclaration>(PARAMETERS_KEY, { role: 'payload', methodName: String(propertyKey), index, options }, target.constructor);
   };
 }
@@ -62,6 +64,7 @@ export function Payload(nameOrOptions?: string | PayloadOptions): ParameterDecor
 /** Marks the parameter that receives the call's correlation id (a string, or undefined). */
 export function CorrelationId(): ParameterDecorator {
   return (target, propertyKey, index) => {
+    assertLegacyCall('@CorrelationId', propertyKey);
     appendOwnMetadata<ParameterDeclaration>(PARAMETERS_KEY, { role: 'correlationId', methodName: String(propertyKey), index }, target.constructor);
   };
 }

@@ -1,4 +1,4 @@
-import { appendOwnMetadata, DTO_OPTIONS_KEY, DTO_PROPERTIES_KEY } from './keys';
+import { appendOwnMetadata, assertLegacyCall, DTO_OPTIONS_KEY, DTO_PROPERTIES_KEY } from './keys';
 import type { TypeInput } from '../schema/type-ref';
 
 /** Options of {@link Property}. */
@@ -22,6 +22,7 @@ export interface PropertyDeclaration extends PropertyOptions {
  */
 export function Property(dataType?: TypeInput, options: PropertyOptions = {}): PropertyDecorator {
   return (target, propertyKey) => {
+    assertLegacyCall('@Property', propertyKey);
     appendOwnMetadata<PropertyDeclaration>(DTO_PROPERTIES_KEY, { ...options, dataType, propertyKey: String(propertyKey) }, target.constructor);
   };
 }
@@ -39,7 +40,8 @@ export interface DtoOptions {
 
 /** Optional class decorator for DTOs: renames the definition or opts in to `required`. */
 export function Dto(options: DtoOptions): ClassDecorator {
-  return (target) => {
+  return ((target: Function, context?: unknown) => {
+    assertLegacyCall('@Dto', context);
     Reflect.defineMetadata(DTO_OPTIONS_KEY, { ...options }, target);
-  };
+  }) as ClassDecorator;
 }

@@ -1,4 +1,4 @@
-import { SERVICE_KEY } from './keys';
+import { SERVICE_KEY, assertLegacyCall } from './keys';
 
 /** The kinds of service the MSB knows; the value is the self-description's `@class`. */
 export type ServiceKind = 'SmartObject' | 'Application';
@@ -24,10 +24,11 @@ export interface ServiceDeclaration extends ServiceOptions {
 }
 
 function serviceDecorator(kind: ServiceKind, options: ServiceOptions = {}): ClassDecorator {
-  return (target) => {
+  return ((target: Function, context?: unknown) => {
+    assertLegacyCall(`@${kind}`, context);
     const declaration: ServiceDeclaration = { kind, ...options };
     Reflect.defineMetadata(SERVICE_KEY, declaration, target);
-  };
+  }) as ClassDecorator;
 }
 
 /**

@@ -1,11 +1,11 @@
 import type { ServiceKind } from '../decorators/service';
-import type { DataType } from '../schema/data-type';
+import type { DataType, JsonSchema } from '../schema/data-type';
 import type { DataFormat } from '../schema/data-format-schema';
 import type { TypeRef } from '../schema/type-ref';
 
 /**
  * The one plain model of a service class that everything after the decorators works from:
- * the self-description, the validators and the runtime's dispatch. Built by `readService`.
+ * the self-description, the validators and the runtime's dispatch. Built by `inspectService`.
  */
 export interface ServiceModel {
   readonly target: Function;
@@ -71,4 +71,13 @@ export interface ConfigParamModel {
   /** Declared, or inferred when the class was read (then `inferred` is true). */
   readonly dataType?: DataType;
   readonly inferred: boolean;
+  /**
+   * Keywords from class-validator decorators on the property (`minimum`, `pattern` …), checked on
+   * every change. The self-description has no place for them: only run-time checks see them.
+   */
+  readonly keywords: JsonSchema;
+  /** Some class-validator rule on the property has no keyword: class-validator checks it too. */
+  readonly hasExtraRules: boolean;
+  /** The class-validator constraint names that the keywords and the type stand for. */
+  readonly covered: ReadonlySet<string>;
 }

@@ -8,10 +8,19 @@ import { priorityNumber } from './priority';
 import type { FunctionDeclaration, ParameterDeclaration } from '../decorators/function';
 import type { ConfigParamDeclaration } from '../decorators/config-param';
 import { isDataType } from '../schema/data-type';
+import type { JsonSchema } from '../schema/data-type';
 import { DataFormatBuilder } from '../schema/data-format-builder';
-import { arrayOf, toTypeRef } from '../schema/type-ref';
+import { MISSING_METADATA, MISSING_METADATA_TOPIC, arrayOf, toTypeRef } from '../schema/type-ref';
 import type { TypeRef } from '../schema/type-ref';
-import { MsbDeclarationError } from '../errors';
+import { DTO_PROPERTIES_KEY } from '../decorators/keys';
+import type { PropertyDeclaration } from '../decorators/property';
+import { classValidatorInUse } from '../schema/class-metadata';
+
+function readConfigRules(target: Function, propertyKey: string, problem: (text: string) => void): { keywords: JsonSchema; hasExtraRules: boolean; covered: ReadonlySet<string> } {
+  // dto-fields brings class-validator with it; it is in use already when this runs.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (require('../schema/dto-fields') as typeof import('../schema/dto-fields')).readConfigRules(target, propertyKey, problem);
+}
 import type { ConfigParamModel, EventModel, FunctionModel, PayloadParameterModel, ServiceModel } from './model';
 
 /** Own metadata lists of every class in the chain, base class entries first. */
@@ -82,8 +91,11 @@ function readPayload(cls: string, target: Function, d: FunctionDeclaration, para
     let type: TypeRef | undefined;
     if (explicit !== undefined) type = typeOf(explicit, isArray, where, problems);
     else if (paramTypes[p.index] === Array) problems.push(`${where} is an array whose element type is unknown: give dataType and isArray`);
-    else if (paramTypes[p.index] === undefined) {
-      problems.push(`${where} has no reflected type (is emitDecoratorMetadata on? TypeScript emits none for some type expressions): give @Payload({ dataType })`);
+    else if (!Reflect.hasMetadata('design:paramtypes', target.prototype, d.methodName)) {
+      problems.push(`${where} has no TypeScript type metadata (design:paramtypes), so its type is unknown: give @Payload({ dataType }), or see the note on ${MISSING_METADATA_TOPIC}`);
+      if (!problems.includes(MISSING_METADATA)) problems.push(MISSING_METADATA);
+    } else if (paramTypes[p.index] === undefined) {
+      problems.push(`${where} has no reflected type (TypeScript records none for some type expressions, such as InstanceType<…>): give @Payload({ dataType })`);
     }
     else type = typeOf(paramTypes[p.index], isArray, where, problems);
     if (type) payload.push({ index: p.index, key, type });
@@ -114,6 +126,12 @@ function readFunctions(cls: string, target: Function, events: readonly EventMode
     const payload = readPayload(cls, target, d, params, problems);
     const correlation = params.filter((p) => p.role === 'correlationId');
     if (correlation.length > 1) problems.push(`${at}: more than one @CorrelationId parameter`);
+    const method = (target.prototype as Record<string, unknown>)[d.methodName];
+    const paramTypes = Reflect.getMetadata('design:paramtypes', target.prototype, d.methodName) as unknown[] | undefined;
+    const arity = paramTypes?.length ?? (typeof method === 'function' ? method.length : 0);
+    for (let i = 0; i < arity; i++) {
+      if (!params.some((p) => p.index === i)) problems.push(`${at}: parameter ${i} has neither @Payload() nor @CorrelationId(), so it would always receive undefined`);
+    }
     const responseEvents = [...(d.responseEvents ?? [])];
     for (const id of responseEvents) {
       if (!events.some((e) => e.eventId === id)) problems.push(`${at}: response event "${id}" is not an event of ${cls}`);
@@ -142,7 +160,18 @@ function readConfigParams(cls: string, target: Function, problems: string[]): Co
     const name = d.name ?? d.propertyKey;
     if (params.some((p) => p.name === name)) { problems.push(`${at}: duplicate configuration parameter "${name}"`); continue; }
     if (d.type !== undefined && !isDataType(d.type)) { problems.push(`${at}: configuration type ${JSON.stringify(d.type)} is not a DataType`); continue; }
-    params.push({ name, propertyKey: d.propertyKey, dataType: d.type, inferred: d.type === undefined });
+    const property = collect<PropertyDeclaration>(DTO_PROPERTIES_KEY, target).filter((p) => p.propertyKey === d.propertyKey).pop();
+    let dataType = d.type;
+    if (property?.dataType !== undefined) {
+      if (!isDataType(property.dataType) || property.isArray) { problems.push(`${at}: @Property on a configuration parameter must give one DataType (a parameter is a single simple value)`); continue; }
+      if (dataType !== undefined && dataType !== property.dataType) { problems.push(`${at}: @ConfigParam type ${dataType} and @Property type ${property.dataType} disagree`); continue; }
+      dataType = property.dataType;
+    }
+    // Only a class that class-validator has seen can carry its rules; a service without it does not load it.
+    const rules = classValidatorInUse()
+      ? readConfigRules(target, d.propertyKey, (text) => problems.push(`${at}: configuration parameter "${name}" ${text}`))
+      : { keywords: {}, hasExtraRules: false, covered: new Set<string>() };
+    params.push({ name, propertyKey: d.propertyKey, dataType, inferred: dataType === undefined, ...rules });
   }
   return params;
 }
@@ -174,20 +203,4 @@ export function inspectService(target: Function): ServiceInspection {
   const { kind, ...declaredIdentity } = declaration ?? { kind: 'SmartObject' as const };
   const model: ServiceModel = { target, className: cls, kind, declaredIdentity, events, functions, configParams, configListeners };
   return { model, problems, decorated: declaration !== undefined };
-}
-
-const cache = new WeakMap<Function, ServiceModel>();
-
-/**
- * Reads a decorated service class (walking its base classes) into a {@link ServiceModel}.
- * Throws one {@link MsbDeclarationError} listing every problem found. The result is cached
- * per class.
- */
-export function readService(target: Function): ServiceModel {
-  const cached = cache.get(target);
-  if (cached) return cached;
-  const { model, problems } = inspectService(target);
-  if (problems.length > 0) throw new MsbDeclarationError(model.className, problems);
-  cache.set(target, model);
-  return model;
 }

@@ -1,6 +1,7 @@
 import { configTypeOf } from '../schema/data-type';
 import type { DataType } from '../schema/data-type';
-import { coerceConfigValue, configWireValue, inferConfigType } from '../schema/config-value';
+import { coerceConfigValue, configAcceptor, configWireValue, inferConfigType } from '../schema/config-value';
+import type { Coerced } from '../schema/config-value';
 import { MsbDeclarationError } from '../errors';
 import { resolveIdentity } from './identity';
 import type { IdentityOptions } from './identity';
@@ -33,6 +34,8 @@ export interface ConfigState {
   readonly name: string;
   readonly propertyKey: string;
   readonly dataType: DataType;
+  /** Checks a new value (type and every rule on the property) and converts it to the property's value. */
+  readonly accept: (value: unknown) => Coerced;
 }
 
 /**
@@ -59,7 +62,13 @@ export function configStateOf(model: ServiceModel, instance: object, problems: s
       problems.push(`${at}: initial value of configuration parameter "${p.name}" does not fit ${dataType}: ${coerced.reason}`);
       continue;
     }
-    out.push({ name: p.name, propertyKey: p.propertyKey, dataType });
+    const accept = configAcceptor({ ...p, dataType }, model.target, p.propertyKey);
+    const checked = accept(value);
+    if (!checked.ok) {
+      problems.push(`${at}: initial value of configuration parameter "${p.name}" ${checked.reason}`);
+      continue;
+    }
+    out.push({ name: p.name, propertyKey: p.propertyKey, dataType, accept });
   }
   return out;
 }
@@ -109,7 +118,24 @@ export function describe(model: ServiceModel, identity: ServiceIdentity, config:
  * ```
  */
 export function selfDescriptionOf(target: Function, options: SelfDescriptionOptions = {}): SelfDescription {
-  // Declaration, identity and config problems go into one error, so one run shows them all.
+  const { model, identity, config, instance } = loadService(target, options);
+  return describe(model, identity, config, instance);
+}
+
+/** A service class read, its identity resolved and its instance made: what a self-description and a live service start from. */
+export interface LoadedService {
+  readonly model: ServiceModel;
+  readonly identity: ServiceIdentity;
+  readonly config: readonly ConfigState[];
+  readonly instance: object;
+}
+
+/**
+ * The one reading of a service class, for `selfDescriptionOf` and `bootstrap` alike: declaration,
+ * identity and configuration problems go into one {@link MsbDeclarationError}, so one run shows
+ * them all, and both report the same list.
+ */
+export function loadService(target: Function, options: SelfDescriptionOptions = {}): LoadedService {
   const inspection = inspectService(target);
   const { model } = inspection;
   const problems = [...inspection.problems];
@@ -120,10 +146,10 @@ export function selfDescriptionOf(target: Function, options: SelfDescriptionOpti
     try {
       instance = new (target as new () => object)();
     } catch (e) {
-      problems.push(`${model.className}: cannot create an instance to read configuration values (${(e as Error).message}); pass options.instance`);
+      problems.push(`${model.className}: cannot create an instance, its constructor threw (${(e as Error).message}); pass options.instance`);
     }
   }
   const config = instance ? configStateOf(model, instance, problems) : [];
   if (problems.length > 0) throw new MsbDeclarationError(model.className, problems);
-  return describe(model, identity, config, instance!);
+  return { model, identity, config, instance: instance! };
 }

@@ -32,21 +32,30 @@ interface TypeMetadata {
   options?: { discriminator?: unknown };
 }
 
-/** class-transformer's metadata store, with the private maps this project reads. */
+/** class-transformer's metadata store, with the private map this project reads (here and nowhere else). */
 export interface ClassTransformerStorage {
   findTypeMetadata(target: Function, propertyName: string): TypeMetadata | undefined;
   getExposedMetadatas(target: Function): Array<{ propertyName?: string }>;
   /** Private in class-transformer, and the only place that lists the fields with @Type. */
   readonly _typeMetadatas?: Map<Function, Map<string, unknown>>;
-  readonly _transformMetadatas: Map<Function, Map<string, unknown[]>>;
-  readonly _exposeMetadatas: Map<Function, Map<string | undefined, unknown>>;
-  readonly _excludeMetadatas: Map<Function, Map<string | undefined, unknown>>;
 }
 
 // Loaded on first use, not with the package: a service without DTO classes never needs
 // class-validator (about 14 MiB resident) or class-transformer. A service with DTOs has
 // loaded them already through its own decorators, so this costs it nothing.
 /* eslint-disable @typescript-eslint/no-require-imports */
+/**
+ * Whether class-validator has been loaded at all. Without it no class can carry its constraints,
+ * so a service without DTOs need not load it just to find that out.
+ */
+export function classValidatorInUse(): boolean {
+  try {
+    return require.cache[require.resolve('class-validator')] !== undefined;
+  } catch {
+    return false;
+  }
+}
+
 /** The class-validator module. */
 export function classValidator(): typeof ClassValidatorModule {
   return require('class-validator') as typeof ClassValidatorModule;
@@ -100,4 +109,63 @@ export function transformerFieldsOf(target: Function): string[] {
     for (const name of storage._typeMetadatas?.get(c)?.keys() ?? []) fields.push(name);
   }
   return fields;
+}
+
+/** One class-validator rule called directly on a field's plain value. */
+export interface DirectRule {
+  readonly field: string;
+  /** `{ each: true }`: applied to each element of an array value. */
+  readonly each: boolean;
+  readonly test: (value: unknown) => boolean;
+}
+
+interface RuleMetadata {
+  type: string;
+  name?: string;
+  propertyName: string;
+  constraints?: unknown[];
+  each?: boolean;
+  groups?: string[];
+  constraintCls?: Function;
+  validateIf?: unknown;
+}
+
+interface RuleStorage {
+  getTargetValidationMetadatas(target: Function, schema: string, always: boolean, strictGroups: boolean): RuleMetadata[];
+  getTargetValidatorConstraints(target: Function): Array<{ name?: string; async?: boolean; instance: { validate(value: unknown, args: unknown): unknown } }>;
+}
+
+let builtInNames: Set<string> | undefined;
+
+/**
+ * The class-validator rules of `target` that `isCovered` leaves over, as direct calls of their
+ * constraint functions on the plain field values, for a check without `plainToInstance` and
+ * `validateSync`. Undefined when some rule may look beyond its own value or does not run the same
+ * way (a user-defined or async constraint, a condition, groups, a field that `@Type` converts):
+ * then class-validator itself must run.
+ */
+export function directRulesOf(target: Function, isCovered: (field: string, name: string) => boolean): DirectRule[] | undefined {
+  const cv = classValidator();
+  builtInNames ??= new Set(Object.values(cv).filter((v): v is string => typeof v === 'string'));
+  const storage = cv.getMetadataStorage() as unknown as RuleStorage;
+  const rules: DirectRule[] = [];
+  for (const m of storage.getTargetValidationMetadatas(target, '', true, false)) {
+    if (m.groups && m.groups.length > 0) return undefined;
+    if (m.type === 'conditionalValidation') {
+      if (m.name === 'isOptional') continue;
+      return undefined;
+    }
+    if (m.type === 'nestedValidation' || m.type === 'whitelistValidation' || m.type === 'isDefined') continue;
+    if (m.type !== 'customValidation' || !m.constraintCls || m.validateIf) return undefined;
+    for (const c of storage.getTargetValidatorConstraints(m.constraintCls)) {
+      const name = c.name ?? m.name ?? '';
+      if (isCovered(m.propertyName, name)) continue;
+      if (c.async || !builtInNames.has(name) || transformerStorage().findTypeMetadata(target, m.propertyName)) return undefined;
+      // class-validator's own constraints read only the value and the decorator's arguments.
+      const args = { targetName: target.name, property: m.propertyName, object: {}, value: undefined as unknown, constraints: m.constraints ?? [] };
+      const instance = c.instance;
+      rules.push({ field: m.propertyName, each: m.each === true, test: (value) => { args.value = value; return instance.validate(value, args) === true; } });
+    }
+  }
+  return rules;
 }

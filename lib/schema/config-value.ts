@@ -1,4 +1,5 @@
 import { DataType } from './data-type';
+import type { JsonSchema } from './data-type';
 import { isBase64, isInt32 } from './limits';
 
 
@@ -81,4 +82,40 @@ export function configWireValue(type: DataType, value: unknown): unknown {
   if (type === DataType.DATETIME && value instanceof Date) return value.toISOString();
   if (type === DataType.BYTE && Buffer.isBuffer(value)) return value.toString('base64');
   return value;
+}
+
+/** What a configuration parameter's checks are built from. */
+export interface ConfigRuleSource {
+  readonly dataType: DataType;
+  readonly keywords: JsonSchema;
+  readonly hasExtraRules: boolean;
+  readonly covered: ReadonlySet<string>;
+}
+
+/**
+ * The whole check of a configuration value: its type (with the conversions of
+ * {@link coerceConfigValue}), the keywords of its class-validator decorators, and class-validator
+ * itself for the rules that have no keyword. A broken rule is named in the reason.
+ */
+export function configAcceptor(param: ConfigRuleSource, target: Function, propertyKey: string): (value: unknown) => Coerced {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const keywordCheck = Object.keys(param.keywords).length > 0 ? (require('./value-codec') as typeof import('./value-codec')).compileKeywordCheck(param.keywords) : undefined;
+  const shown = (v: unknown) => (v instanceof Date ? v.toISOString() : Buffer.isBuffer(v) ? `${v.length} bytes` : JSON.stringify(v) ?? String(v));
+  return (raw) => {
+    const r = coerceConfigValue(param.dataType, raw);
+    if (!r.ok) return { ok: false, reason: `${r.reason} (type ${param.dataType})` };
+    const broken = keywordCheck ? keywordCheck(r.value) : [];
+    if (param.hasExtraRules) {
+      // class-validator checks one property of a bare object of the class: no constructor runs.
+      const probe = Object.create((target as { prototype: object }).prototype) as Record<string, unknown>;
+      probe[propertyKey] = r.value;
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { classValidator } = require('./class-metadata') as typeof import('./class-metadata');
+      for (const e of classValidator().validateSync(probe, { forbidUnknownValues: false })) {
+        if (e.property !== propertyKey) continue;
+        for (const [name, message] of Object.entries(e.constraints ?? {})) if (!param.covered.has(name)) broken.push(`${message} (${name})`);
+      }
+    }
+    return broken.length === 0 ? r : { ok: false, reason: `${shown(r.value)} breaks a rule: ${broken.join('; ')}` };
+  };
 }

@@ -3,7 +3,9 @@ import type { JsonSchema } from './data-type';
 import type { DataFormat } from './data-format-schema';
 import { dataFormatProblems } from './data-format-schema';
 import type { DtoModel } from './dto-fields';
+import { fieldSchema } from './field-schema';
 import type { TypeRef } from './type-ref';
+import { MISSING_METADATA } from './type-ref';
 
 /**
  * Reads a DTO class. dto-fields brings class-validator with it, so it is loaded only when a
@@ -115,7 +117,7 @@ export class DataFormatBuilder {
   private define(target: Function): string | undefined {
     const dto = readDto(target);
     // Once per service, however many events use the DTO, naming the first one that does.
-    for (const p of dto.problems) this.report(p, `${this.owner}: ${p}`);
+    for (const p of dto.problems) this.report(p, p === MISSING_METADATA ? p : `${this.owner}: ${p}`);
     const existing = this.definitions.get(dto.definitionName);
     if (existing) {
       if (existing.target !== target) this.checkSameShape(dto, existing);
@@ -132,19 +134,7 @@ export class DataFormatBuilder {
 
   private objectSchema(dto: DtoModel, refs: Set<string>): JsonSchema {
     const properties: Record<string, JsonSchema> = {};
-    for (const f of dto.fields) {
-      let schema = this.schemaFor(f.type, refs);
-      if (f.type.kind === 'array') {
-        const items = schema.items as JsonSchema;
-        schema = { ...schema, ...f.constraints, items: items.$ref ? items : { ...items, ...f.itemConstraints } };
-      } else if (!schema.$ref) {
-        // Draft-04 ignores siblings of $ref, so constraints go only on inline schemas.
-        schema = { ...schema, ...f.constraints };
-      }
-      // Unlike constraints, a description beside $ref is worth keeping: the MSB GUI shows it.
-      if (f.description !== undefined) schema = { ...schema, description: f.description };
-      properties[f.name] = schema;
-    }
+    for (const f of dto.fields) properties[f.name] = fieldSchema(f, this.schemaFor(f.type, refs));
     const schema: JsonSchema = { type: 'object', properties };
     if (dto.required) schema.required = [...dto.required];
     return schema;
@@ -173,7 +163,7 @@ export class DataFormatBuilder {
   }
 
   private report(key: string, problem = key): void {
-    if (this.reported.has(key)) return;
+    if (this.reported.has(key) || this.problems.includes(problem)) return;
     this.reported.add(key);
     this.problems.push(problem);
   }

@@ -1,7 +1,7 @@
 import {
   ARRAY_MAX_SIZE, ARRAY_MIN_SIZE, ARRAY_NOT_EMPTY, ARRAY_UNIQUE, IS_ARRAY, IS_BASE64, IS_BOOLEAN, IS_DATE, IS_DATE_STRING,
-  IS_ENUM, IS_IN, IS_INT, IS_ISO8601, IS_LENGTH, IS_NEGATIVE, IS_NOT_EMPTY, IS_NUMBER, IS_OPTIONAL, IS_POSITIVE, IS_RFC_3339,
-  IS_STRING, MATCHES, MAX, MAX_LENGTH, MIN, MIN_LENGTH,
+  IS_DEFINED, IS_ENUM, IS_IN, IS_INT, IS_ISO8601, IS_LENGTH, IS_NEGATIVE, IS_NOT_EMPTY, IS_NUMBER, IS_OPTIONAL, IS_POSITIVE,
+  IS_RFC_3339, IS_STRING, MATCHES, MAX, MAX_LENGTH, MIN, MIN_LENGTH,
 } from 'class-validator';
 import { DataType } from './data-type';
 import { INT32_MAX, INT32_MIN, isInt32 } from './limits';
@@ -9,7 +9,7 @@ import { classChain } from '../util/class-chain';
 import type { JsonSchema } from './data-type';
 import { DTO_OPTIONS_KEY, DTO_PROPERTIES_KEY } from '../decorators/keys';
 import type { DtoOptions, PropertyDeclaration } from '../decorators/property';
-import { arrayOf, dataTypeOfConstructor, toTypeRef } from './type-ref';
+import { MISSING_METADATA, MISSING_METADATA_TOPIC, arrayOf, dataTypeOfConstructor, toTypeRef } from './type-ref';
 import type { TypeRef } from './type-ref';
 import { dataFormatProblems } from './data-format-schema';
 import type { DataFormat } from './data-format-schema';
@@ -27,6 +27,14 @@ export interface DtoField {
   /** Marked `@IsOptional()`. */
   readonly optional: boolean;
   readonly description?: string;
+  /**
+   * The class-validator constraints (by name) that the data format states and the run-time
+   * check enforces from it. Any other constraint on the field has no data-format keyword and is
+   * left to class-validator.
+   */
+  readonly covered: ReadonlySet<string>;
+  /** Whether some constraint on the field is not {@link covered}. */
+  readonly hasExtraRules: boolean;
 }
 
 /** A DTO class read into fields, plus the problems found while reading it. */
@@ -37,6 +45,7 @@ export interface DtoModel {
   readonly required?: readonly string[];
   readonly problems: readonly string[];
 }
+
 
 
 // class-validator's own name constants: its names are not all the decorator name in camel case (isIso8601).
@@ -88,7 +97,7 @@ function isJsonScalar(v: unknown): boolean {
  * list of JSON values, a pattern that compiles), and a bad argument is a declaration problem
  * that names the decorator, not a data format the MSB would refuse.
  */
-function schemaKeywords(list: readonly ValidatorConstraint[], problem: (text: string) => void = () => undefined): JsonSchema {
+function schemaKeywords(list: readonly ValidatorConstraint[], problem: (text: string) => void = () => undefined, covered = new Set<string>()): JsonSchema {
   const s: JsonSchema = {};
   const shown = (x: unknown) => (typeof x === 'number' || x instanceof RegExp ? String(x) : JSON.stringify(x) ?? String(x));
   const bad = (c: ValidatorConstraint, what: string) => {
@@ -108,6 +117,8 @@ function schemaKeywords(list: readonly ValidatorConstraint[], problem: (text: st
   };
   for (const c of list) {
     const [a, b] = c.constraints;
+    // Set when the constraint became a keyword: the format then states it and the run-time check enforces it.
+    let stated = true;
     switch (c.name) {
       case MIN: if (finite(c, a)) s.minimum = a; break;
       case MAX: if (finite(c, a)) s.maximum = a; break;
@@ -121,14 +132,24 @@ function schemaKeywords(list: readonly ValidatorConstraint[], problem: (text: st
         break;
       case IS_NOT_EMPTY: s.minLength = Math.max(1, typeof s.minLength === 'number' ? s.minLength : 0); break;
       case MATCHES: {
-        // JSON schema has no regex flags: a flagged pattern would reject what class-validator accepts.
+        // JSON schema has no regex flags: a flagged pattern would reject what class-validator
+        // accepts, so it stays class-validator's alone.
         const source = a instanceof RegExp ? (a.flags === '' ? a.source : undefined) : typeof a === 'string' && !b ? a : undefined;
+        stated = false;
         if (source === undefined) break;
         try {
           new RegExp(source);
-          s.pattern = source;
         } catch (e) {
           bad(c, `the pattern does not compile (${(e as Error).message})`);
+          break;
+        }
+        try {
+          // Ajv, like JSON-schema validators generally, reads patterns as unicode regular expressions.
+          new RegExp(source, 'u');
+          s.pattern = source;
+          stated = true;
+        } catch {
+          // Valid only without the u flag ([\w-] …): class-validator checks it, the format cannot say it.
         }
         break;
       }
@@ -142,9 +163,11 @@ function schemaKeywords(list: readonly ValidatorConstraint[], problem: (text: st
       case ARRAY_MIN_SIZE: if (count(c, a)) s.minItems = a; break;
       case ARRAY_MAX_SIZE: if (count(c, a)) s.maxItems = a; break;
       case ARRAY_NOT_EMPTY: s.minItems = Math.max(1, typeof s.minItems === 'number' ? s.minItems : 0); break;
-      case ARRAY_UNIQUE: s.uniqueItems = true; break;
-      default: break;
+      // With an identifier function class-validator compares by it, not by value as JSON schema does.
+      case ARRAY_UNIQUE: if (typeof a === 'function') stated = false; else s.uniqueItems = true; break;
+      default: stated = false; break;
     }
+    if (stated) covered.add(c.name);
   }
   return s;
 }
@@ -237,8 +260,48 @@ function resolveFieldType(
   }
   const fromValidators = typeFromValidators(scalar);
   if (fromValidators) return { kind: 'simple', dataType: refineNumber(fromValidators, scalar, scalarKeywords) };
+  if (designType === undefined && !Reflect.hasMetadata('design:type', target.prototype, field)) {
+    problem(`has no TypeScript type metadata (design:type), so its type is unknown: add @Property(DataType.X) or a class-validator type decorator such as @IsString(), or see the note on ${MISSING_METADATA_TOPIC}`);
+    problem(MISSING_METADATA);
+    return undefined;
+  }
   problem('has a type that maps to no MSB data format (any, a union or an interface): add @Property(DataType.X) or a class-validator type decorator such as @IsString()');
   return undefined;
+}
+
+const STRING_BASED: ReadonlySet<DataType> = new Set([DataType.STRING, DataType.DATETIME, DataType.BYTE]);
+const NUMERIC: ReadonlySet<DataType> = new Set([DataType.INT32, DataType.INT64, DataType.FLOAT, DataType.DOUBLE]);
+// Rules about presence and nesting, which the data format states through `required`, `$ref` and `items`.
+const STRUCTURAL = new Set<string>([IS_OPTIONAL, IS_DEFINED, 'nestedValidation', 'whitelistValidation']);
+
+/**
+ * Whether the field's type in the data format already says what a class-validator type checker
+ * checks (`@IsInt()` on an INT32 field). A checker that says something else (`@IsInt()` on a
+ * field declared DOUBLE) is not covered and stays class-validator's.
+ */
+function typeCovers(c: ValidatorConstraint, type: TypeRef | undefined): boolean {
+  const t = type?.kind === 'simple' ? type.dataType : undefined;
+  switch (c.name) {
+    case IS_STRING: return t !== undefined && STRING_BASED.has(t);
+    case IS_INT: return t === DataType.INT32 || t === DataType.INT64;
+    // maxDecimalPlaces has no keyword.
+    case IS_NUMBER: return t !== undefined && NUMERIC.has(t) && (c.constraints[0] as { maxDecimalPlaces?: unknown } | undefined)?.maxDecimalPlaces === undefined;
+    case IS_BOOLEAN: return t === DataType.BOOLEAN;
+    case IS_DATE: case IS_DATE_STRING: case IS_ISO8601: case IS_RFC_3339: return t === DataType.DATETIME;
+    case IS_BASE64: return t === DataType.BYTE;
+    case IS_ARRAY: return type?.kind === 'array';
+    case 'isObject': return type?.kind === 'dto';
+    default: return STRUCTURAL.has(c.name);
+  }
+}
+
+/** The names of the constraints in `list` that the format states, given the keywords made from them. */
+function coveredNames(list: readonly ValidatorConstraint[], keywordsFrom: ReadonlySet<string>, type: TypeRef | undefined, into: Set<string>): void {
+  const t = type?.kind === 'simple' ? type.dataType : undefined;
+  for (const c of list) {
+    // @IsNotEmpty is minLength 1 only for a string: on other values it means "not null, not undefined".
+    if (c.name === IS_NOT_EMPTY ? t !== undefined && STRING_BASED.has(t) : keywordsFrom.has(c.name) || typeCovers(c, type)) into.add(c.name);
+  }
 }
 
 const cache = new WeakMap<Function, DtoModel>();
@@ -271,13 +334,30 @@ export function readDto(target: Function): DtoModel {
     const scalar = list.filter((c) => !c.each);
     const each = list.filter((c) => c.each);
     const property = declared.get(name);
-    const type = resolveFieldType(target, name, property, scalar, each, (text) => problems.push(`DTO ${definitionName}.${name} ${text}`));
+    const type = resolveFieldType(target, name, property, scalar, each, (text) => {
+      // The explanation of missing metadata is the same for every field: said once.
+      if (text !== MISSING_METADATA) problems.push(`DTO ${definitionName}.${name} ${text}`);
+      else if (!problems.includes(text)) problems.push(text);
+    });
     if (!type) continue;
     const problem = (text: string) => problems.push(`DTO ${definitionName}.${name} ${text}`);
     if (property?.description !== undefined && typeof property.description !== 'string') problem('has a @Property description that is not a string');
-    const constraints = schemaKeywords(scalar, problem);
-    const itemConstraints = schemaKeywords(each, problem);
+    const scalarKeywords = new Set<string>();
+    const eachKeywords = new Set<string>();
+    const constraints = schemaKeywords(scalar, problem, scalarKeywords);
+    const itemConstraints = schemaKeywords(each, problem, eachKeywords);
     if (type.kind !== 'array') for (const k of ARRAY_KEYWORDS) delete constraints[k];
+    // A scalar (non-each) constraint is checked against the whole value, an each one per element.
+    const coveredScalar = new Set<string>();
+    const coveredEach = new Set<string>();
+    // The format keeps no keyword beside a $ref, and array keywords only on arrays.
+    if (type.kind === 'dto') scalarKeywords.clear();
+    if (type.kind !== 'array') for (const n of [ARRAY_MIN_SIZE, ARRAY_MAX_SIZE, ARRAY_NOT_EMPTY, ARRAY_UNIQUE]) scalarKeywords.delete(n);
+    coveredNames(scalar, scalarKeywords, type, coveredScalar);
+    coveredNames(each, type.kind === 'array' && type.items.kind !== 'dto' ? eachKeywords : new Set(), type.kind === 'array' ? type.items : undefined, coveredEach);
+    // class-validator reports either kind under the same name, so a name is covered only when all its uses are.
+    const covered = new Set([...coveredScalar].filter((n) => !each.some((c) => c.name === n) || coveredEach.has(n)));
+    for (const n of coveredEach) if (!scalar.some((c) => c.name === n)) covered.add(n);
     fields.push({
       name,
       type,
@@ -285,18 +365,48 @@ export function readDto(target: Function): DtoModel {
       itemConstraints,
       optional: list.some((c) => c.name === IS_OPTIONAL),
       description: typeof property?.description === 'string' ? property.description : undefined,
+      covered,
+      hasExtraRules: list.some((c) => !covered.has(c.name)),
     });
   }
 
-  let required: string[] | undefined;
+  let required: string[] = [];
   if (options.required === true) required = fields.filter((f) => !f.optional).map((f) => f.name);
   else if (Array.isArray(options.required)) {
     required = [...new Set(options.required)];
     for (const r of required) if (!fields.some((f) => f.name === r)) problems.push(`DTO ${definitionName}: required field "${r}" is not a field of the class`);
   }
-  if (required && required.length === 0) required = undefined;
+  // @IsDefined() says the field must be there, which is what `required` says in a data format.
+  for (const f of fields) if (f.covered.has(IS_DEFINED) && !required.includes(f.name)) required.push(f.name);
 
-  const model: DtoModel = { target, definitionName, fields, required, problems };
+  const model: DtoModel = { target, definitionName, fields, required: required.length > 0 ? required : undefined, problems };
+
   cache.set(target, model);
   return model;
+}
+
+/** The class-validator rules on a configuration parameter, read like those on a DTO field. */
+export interface ConfigRules {
+  /** The keywords its class-validator constraints make (`minimum`, `pattern` …). */
+  readonly keywords: JsonSchema;
+  /** Whether some constraint has no keyword and is left to class-validator. */
+  readonly hasExtraRules: boolean;
+  /** The constraint names the keywords and the parameter's type stand for. */
+  readonly covered: ReadonlySet<string>;
+}
+
+/**
+ * Reads the class-validator decorators on a `@ConfigParam` property of a service class, with the
+ * same mapping as DTO fields, so that a rule means the same thing in both places. The parameter's
+ * type decides what type checkers (`@IsInt()` …) would say, so they add nothing here.
+ */
+export function readConfigRules(target: Function, propertyKey: string, problem: (text: string) => void): ConfigRules {
+  const list = (validatorConstraintsOf(target).get(propertyKey) ?? []).filter((c) => !c.each);
+  const stated = new Set<string>();
+  const keywords = schemaKeywords(list, problem, stated);
+  for (const k of ARRAY_KEYWORDS) delete keywords[k];
+  const covered = new Set<string>();
+  coveredNames(list, stated, undefined, covered);
+  for (const c of list) if (TYPE_CHECKERS[c.name]) covered.add(c.name);
+  return { keywords, hasExtraRules: list.some((c) => !covered.has(c.name)), covered };
 }

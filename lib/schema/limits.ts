@@ -21,3 +21,15 @@ const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$
 export function isBase64(s: string): boolean {
   return BASE64.test(s);
 }
+
+// ajv-formats' own RFC 3339 check (calendar days, leap seconds, a zone required), so that the
+// run-time check and Ajv, the test oracle, read `date-time` identically. The formats module is
+// plain functions: it does not load Ajv.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const formats = require('ajv-formats/dist/formats') as { fullFormats: Record<string, { validate: (s: string) => boolean }> };
+const dateTime = formats.fullFormats['date-time'].validate;
+
+/** Whether `s` is an RFC 3339 date-time with a zone, the MSB's `date-time` format. */
+export function isDateTime(s: string): boolean {
+  return dateTime(s);
+}

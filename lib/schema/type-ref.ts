@@ -2,6 +2,19 @@ import { DataType, isDataType } from './data-type';
 import type { DataFormat } from './data-format-schema';
 import type { JsonSchema } from './data-type';
 
+/** How {@link MISSING_METADATA} is referred to from the problems it explains. */
+export const MISSING_METADATA_TOPIC = 'missing type metadata';
+
+/**
+ * The one explanation of missing `design:type`/`design:paramtypes` metadata, reported once per
+ * service however many members lack it.
+ */
+export const MISSING_METADATA =
+  `${MISSING_METADATA_TOPIC}: TypeScript records a member's type only with "emitDecoratorMetadata": true (beside "experimentalDecorators": true) ` +
+  "in tsconfig.json, and only when 'reflect-metadata' is loaded before the decorated class: import 'reflect-metadata' (or msb-decorators) " +
+  'before any module that declares a service or DTO. esbuild, tsx, swc without its decorator-metadata option and TypeScript 7 emit no such ' +
+  'metadata at all: build with tsc, or give every type explicitly (@Property(DataType.X), @Payload({ dataType }), @ConfigParam({ type }))';
+
 /** A class, as a constructor. */
 export type Class<T = unknown> = abstract new (...args: any[]) => T;
 
