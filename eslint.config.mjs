@@ -2,6 +2,19 @@
 import eslint from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+/**
+ * The layers of lib/ (CONTRIBUTING.md): each folder may import only what is listed there. A rule per
+ * folder names what it must not import; `lib/errors.ts` and `lib/util` are shared by all.
+ */
+const layer = (folder, patterns, allowTypeImports = false) => ({
+  files: [`lib/${folder}/**/*.ts`],
+  rules: {
+    '@typescript-eslint/no-restricted-imports': ['error', {
+      patterns: [{ group: patterns, allowTypeImports, message: `lib/${folder} may not import this: see the layers in CONTRIBUTING.md` }],
+    }],
+  },
+});
+
 export default tseslint.config(
   { ignores: ['dist/**', 'coverage/**', 'node_modules/**', '.scratch/**'] },
   eslint.configs.recommended,
@@ -13,4 +26,13 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
     },
   },
+  // decorators only record metadata: nothing of ours but types
+  layer('decorators', ['../*', '!../errors'], true),
+  // the codec is pure: nothing of ours but the error classes
+  layer('protocol', ['../*', '!../errors']),
+  layer('schema', ['../metadata', '../metadata/*', '../client', '../client/*', '../broker', '../broker/*', '../cli', '../cli/*', '../protocol/*']),
+  layer('metadata', ['../client', '../client/*', '../broker', '../broker/*', '../cli', '../cli/*', '../protocol/*']),
+  // the client and the broker never import each other; the codec only through its index
+  layer('client', ['../broker', '../broker/*', '../cli', '../cli/*', '../protocol/*']),
+  layer('broker', ['../client', '../client/*', '../cli', '../cli/*', '../decorators', '../decorators/*', '../metadata', '../metadata/*', '../protocol/*']),
 );

@@ -1,3 +1,5 @@
+import type { StatusCode } from './protocol/status';
+
 /**
  * Every error that msb-decorators throws or emits is one of these classes, so callers can
  * tell them apart with `instanceof` and read the details from typed fields.
@@ -56,7 +58,7 @@ export class MsbConfigurationError extends MsbError {}
  */
 export class MsbRegistrationError extends MsbError {
   constructor(
-    readonly status: string,
+    readonly status: StatusCode,
     readonly uuid: string,
     /** The server's own words, when it gave any. */
     readonly reason?: string,
@@ -87,7 +89,8 @@ export class MsbClosedError extends MsbError {}
 /** The MSB refused a published event (`NIO_EVENT_FORWARDING_ERROR` or `NIO_UNEXPECTED_EVENT_FORWARDING_ERROR`). */
 export class MsbPublishError extends MsbError {
   constructor(
-    readonly status: string,
+    /** The MSB's answer, or `CLOSED_1009_MESSAGE_TOO_BIG` when the server closed the connection for the event twice. */
+    readonly status: StatusCode | 'CLOSED_1009_MESSAGE_TOO_BIG',
     readonly eventId: string,
     readonly correlationId?: string,
   ) {

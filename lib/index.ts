@@ -12,7 +12,7 @@ export type { SelfDescription, SelfDescriptionOptions } from './metadata/self-de
 export type { IdentityOptions } from './metadata/identity';
 export { MsbError, MsbDeclarationError, MsbValidationError, MsbConfigurationError } from './errors';
 export { bootstrap } from './client/bootstrap';
-export { MsbApp } from './client/app';
+export type { MsbApp } from './client/app';
 export type { AppState, MsbAppEvents, FunctionCallInfo, AppCounters } from './client/app';
 export type { BootstrapOptions, EventCacheOptions, InFlightOptions } from './client/options';
 export type { DroppedEventInfo } from './client/publisher';
@@ -25,5 +25,3 @@ export {
   MsbRegistrationError, MsbConnectionError, MsbOfflineError, MsbClosedError, MsbPublishError, MsbFunctionError,
   MsbProtocolError, MsbConfigError, MsbOutboxError, MsbDroppedError, MsbTimeoutError,
 } from './errors';
-export { startBroker } from './broker';
-export type { Broker, BrokerOptions, BrokerEvents, FlowDefinition, ShortFlow } from './broker';

@@ -3,8 +3,8 @@ import type { IncomingMessage } from 'node:http';
 import { randomInt } from 'node:crypto';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
-import { ProtocolError, excerptOf } from '../protocol/errors';
-import { DEFAULT_MAX_JSON_DEPTH, jsonDepthExceeds } from '../protocol/json';
+import { ProtocolError, excerptOf } from '../protocol';
+import { DEFAULT_MAX_JSON_DEPTH, jsonDepthExceeds } from '../protocol';
 import {
   ConfigurationMessage,
   EventMessage,
@@ -14,8 +14,8 @@ import {
   encodeCall,
   encodeConfiguration,
   parseClientMessage,
-} from '../protocol/messages';
-import { Status, StatusCode } from '../protocol/status';
+} from '../protocol';
+import { Status, StatusCode } from '../protocol';
 import { Connection, ConnectionHost } from './connection';
 import { DeliveryError } from './errors';
 import { CallTooLargeError, FlowDefinition, FlowLimitError, FlowStore, StoredFlow, buildParameters } from './flows';

@@ -1,9 +1,9 @@
 import type { IncomingMessage } from 'node:http';
 import { corkUntilNextTick } from '../util/cork';
 import type { RawData, WebSocket } from 'ws';
-import { ProtocolError } from '../protocol/errors';
-import { HEARTBEAT_FRAME, OPEN_FRAME, closeFrame, decodeClientFrame, encodeServerFrame } from '../protocol/frames';
-import { Status } from '../protocol/status';
+import { ProtocolError } from '../protocol';
+import { HEARTBEAT_FRAME, OPEN_FRAME, closeFrame, decodeClientFrame, encodeServerFrame } from '../protocol';
+import { Status } from '../protocol';
 import { Deque } from '../util/deque';
 import type { BrokerLogger } from './options';
 import type { ServiceOwner } from './registry';

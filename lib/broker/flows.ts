@@ -1,6 +1,6 @@
 import { MsbError } from '../errors';
-import { isPlainObject } from '../protocol/errors';
-import type { EventMessage } from '../protocol/messages';
+import { isPlainObject } from '../protocol';
+import type { EventMessage } from '../protocol';
 import { JsonPointerError, getPointer, parsePointer, setPointer } from './json-pointer';
 
 /**

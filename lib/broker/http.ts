@@ -1,14 +1,14 @@
+import { MsbError } from '../errors';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { DEFAULT_MAX_JSON_DEPTH, jsonDepthExceeds } from '../protocol/json';
+import { DEFAULT_MAX_JSON_DEPTH, jsonDepthExceeds } from '../protocol';
 
 /** An HTTP failure with its status code; the message becomes the JSON `error`. */
-export class HttpError extends Error {
+export class HttpError extends MsbError {
   constructor(
     readonly status: number,
     message: string,
   ) {
     super(message);
-    this.name = 'HttpError';
   }
 }
 

@@ -1,8 +1,14 @@
-/** The local MSB broker. */
-export { Broker, BrokerEvents, MsbPortUrls, startBroker } from './broker';
-export { BrokerOptions, BrokerLogger, BrokerStats, MsbPorts, ServiceInfo } from './options';
-export { BrokerLimits, DEFAULT_LIMITS } from './limits';
-export { DeliveryError, DeliveryFailure } from './errors';
-export { FlowDefinition, ShortFlow, FlowError, FlowLimitError, CallTooLargeError, Mapping, Route, buildParameters, compileFlow } from './flows';
-export { JsonPointerError, getPointer, setPointer, parsePointer } from './json-pointer';
-export { checkSelfDescription, SelfDescriptionCheck } from './self-description';
+/**
+ * The local MSB broker: `startBroker(options)` and the types of its options, events and errors.
+ * Its internals (flow compilation, JSON pointers, the self-description checker) are not part of
+ * the public surface.
+ */
+export { startBroker } from './broker';
+export type { Broker, BrokerEvents, MsbPortUrls } from './broker';
+export type { BrokerOptions, BrokerLogger, BrokerStats, MsbPorts, ServiceInfo } from './options';
+export { DEFAULT_LIMITS } from './limits';
+export type { BrokerLimits } from './limits';
+export { DeliveryError } from './errors';
+export type { DeliveryFailure } from './errors';
+export { FlowError, FlowLimitError, CallTooLargeError } from './flows';
+export type { FlowDefinition, ShortFlow, Mapping, Route } from './flows';

@@ -1,13 +1,14 @@
+import { MsbError } from '../errors';
+
 /**
  * RFC 6901 JSON pointers, as the MSB data-mapping processor uses them (`/dataObject`, `/a/0`).
  * Only own properties are read, and writes refuse the segments that could reach a prototype.
  */
 
 /** Raised for a malformed pointer or a forbidden segment. */
-export class JsonPointerError extends Error {
+export class JsonPointerError extends MsbError {
   constructor(message: string) {
     super(message);
-    this.name = 'JsonPointerError';
   }
 }
 

@@ -1,4 +1,4 @@
-import type { SelfDescription } from '../protocol/messages';
+import type { SelfDescription } from '../protocol';
 import type { FlowDefinition } from './flows';
 
 /** Where the broker writes its log lines; `console` fits. */

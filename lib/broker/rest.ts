@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { isPlainObject } from '../protocol/errors';
+import { isPlainObject } from '../protocol';
 import { DeliveryError } from './errors';
 import { FlowError, FlowLimitError, StoredFlow, flowView } from './flows';
 import { sameSecret } from './tokens';

@@ -1,6 +1,6 @@
 import { dataFormatProblems } from '../schema/data-format-schema';
-import { isPlainObject } from '../protocol/errors';
-import type { SelfDescription } from '../protocol/messages';
+import { isPlainObject } from '../protocol';
+import type { SelfDescription } from '../protocol';
 
 /** The service classes the MSB knows. */
 export const SERVICE_CLASSES = ['SmartObject', 'Application', 'Gateway'] as const;

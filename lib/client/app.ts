@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { PONG, Status, encodeRegistration, eventEncoder, parseServerMessage } from '../protocol';
-import type { ConfigurationMessage, EventEncoder, ServerMessage } from '../protocol';
+import type { ConfigurationMessage, EventEncoder, ServerMessage, StatusCode } from '../protocol';
 import type { EmitOptions, MsbEvent } from '../decorators/event';
 import { priorityNumber } from '../metadata/priority';
 import type { EventModel, ServiceIdentity, ServiceModel } from '../metadata/model';
@@ -414,7 +414,7 @@ export class MsbApp<T extends object = object> {
     }
   }
 
-  private onStatus(status: string): void {
+  private onStatus(status: StatusCode): void {
     if (status === Status.IO_CONNECTED) {
       this.register();
     } else if (status === Status.IO_REGISTERED) {

@@ -1,5 +1,6 @@
 import { MsbClosedError, MsbDroppedError, MsbPublishError, MsbTimeoutError } from '../errors';
 import type { MsbError, MsbOutboxError } from '../errors';
+import type { StatusCode } from '../protocol';
 import { Deque } from '../util/deque';
 import { Outbox } from './outbox';
 import type { OutboxCounters, OutboxLimits, OutgoingEvent } from './outbox';
@@ -201,7 +202,7 @@ export class Publisher {
   }
 
   /** `NIO_*EVENT_FORWARDING_ERROR`: the oldest event in flight is refused; not retried. */
-  refused(status: string): void {
+  refused(status: StatusCode): void {
     if (this.consumeStale()) return;
     const event = this.outbox.refuse();
     const error = new MsbPublishError(status, event?.eventId ?? '(unknown)', event?.correlationId);

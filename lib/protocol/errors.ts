@@ -1,15 +1,16 @@
+import { MsbProtocolError } from '../errors';
+
 /**
  * Raised by the codec when a string is not a well-formed MSB message or frame. The message
  * names what is wrong (unknown prefix, bad JSON, wrong shape, too long...) and, where it
  * helps, quotes the start of the offending text.
  */
-export class ProtocolError extends Error {
+export class ProtocolError extends MsbProtocolError {
   /** The offending input, shortened to at most 200 characters (for logs). */
   readonly excerpt?: string;
 
   constructor(message: string, input?: string) {
     super(input === undefined ? message : `${message} (input: ${excerptOf(input)})`);
-    this.name = 'ProtocolError';
     if (input !== undefined) this.excerpt = excerptOf(input);
   }
 }

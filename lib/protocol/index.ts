@@ -2,7 +2,8 @@
  * The MSB websocket wire protocol: pure functions on strings, no sockets. Shared by the client
  * runtime and the local broker.
  */
-export { ProtocolError } from './errors';
+export { ProtocolError, excerptOf, isPlainObject } from './errors';
+export { DEFAULT_MAX_JSON_DEPTH, jsonDepthExceeds } from './json';
 export { Status, StatusCode, isStatus } from './status';
 export {
   EventMessage,

@@ -1,5 +1,7 @@
 import { expect } from 'chai';
-import { FlowError, JsonPointerError, buildParameters, compileFlow, getPointer, setPointer, startBroker } from '../../lib/broker';
+import { FlowError, startBroker } from '../../lib/broker';
+import { buildParameters, compileFlow } from '../../lib/broker/flows';
+import { JsonPointerError, getPointer, setPointer } from '../../lib/broker/json-pointer';
 import { BrokerFixture, TestClient, bodyOf, isPublishAnswer, smartObject, uid, waitFor } from './helpers';
 
 /** The [Py] integration_flow.json skeleton of spec 11.3 with placeholders filled in. */

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
-import { CallTooLargeError, FlowLimitError, buildParameters, startBroker } from '../../lib/broker';
+import { CallTooLargeError, FlowLimitError, startBroker } from '../../lib/broker';
+import { buildParameters } from '../../lib/broker/flows';
 import { MsbConfigurationError } from '../../lib/errors';
 import { FlowStore } from '../../lib/broker/flows';
 import { WarningLimiter } from '../../lib/broker/log-limiter';

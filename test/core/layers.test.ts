@@ -1,0 +1,41 @@
+import { expect } from 'chai';
+import { join } from 'node:path';
+import { ESLint } from 'eslint';
+
+const ROOT = join(__dirname, '..', '..', '..');
+
+/** The layer rule's messages for `code` as if it were the file `path` of lib/. */
+async function layerProblems(path: string, code: string): Promise<string[]> {
+  const eslint = new ESLint({ cwd: ROOT });
+  const [result] = await eslint.lintText(code, { filePath: join(ROOT, path) });
+  return result.messages.filter((m) => m.ruleId === '@typescript-eslint/no-restricted-imports').map((m) => m.message);
+}
+
+describe('the layers are enforced by the linter', function () {
+  this.timeout(30_000);
+
+  it('refuses the imports that go against the direction of the layers', async () => {
+    const refused: Array<[string, string]> = [
+      ['lib/client/x.ts', "import { startBroker } from '../broker';\nexport const s = startBroker;\n"],
+      ['lib/broker/x.ts', "import { bootstrap } from '../client/bootstrap';\nexport const b = bootstrap;\n"],
+      ['lib/broker/x.ts', "import { PING } from '../protocol/messages';\nexport const p = PING;\n"],
+      ['lib/protocol/x.ts', "import { DataType } from '../schema/data-type';\nexport const d = DataType;\n"],
+      ['lib/decorators/x.ts', "import { DataType } from '../schema/data-type';\nexport const d = DataType;\n"],
+      ['lib/schema/x.ts', "import { loadService } from '../metadata/load-service';\nexport const l = loadService;\n"],
+    ];
+    for (const [path, code] of refused) {
+      expect(await layerProblems(path, code), `${path}: ${code}`).to.have.length(1);
+    }
+  });
+
+  it('accepts the imports the layers allow', async () => {
+    const allowed: Array<[string, string]> = [
+      ['lib/client/x.ts', "import { PING } from '../protocol';\nexport const p = PING;\n"],
+      ['lib/decorators/x.ts', "import type { TypeInput } from '../schema/type-ref';\nexport type T = TypeInput;\n"],
+      ['lib/broker/x.ts', "import { MsbError } from '../errors';\nexport const e = MsbError;\n"],
+    ];
+    for (const [path, code] of allowed) {
+      expect(await layerProblems(path, code), `${path}: ${code}`).to.deep.equal([]);
+    }
+  });
+});
