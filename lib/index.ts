@@ -19,6 +19,9 @@ export type { DroppedEventInfo } from './client/publisher';
 export type { TlsOptions } from './client/connection';
 export type { ReconnectOptions } from './client/backoff';
 export type { Logger } from './client/logger';
+export { serviceMetrics } from './client/metrics';
+export type { MetricsSource } from './client/metrics';
+export { PROMETHEUS_CONTENT_TYPE } from './util/prometheus';
 export { respond } from './client/respond';
 export type { ResponseEvent, RespondOptions } from './client/respond';
 export {

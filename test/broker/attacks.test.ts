@@ -289,6 +289,7 @@ describe('broker under attack: fairness', function () {
       };
       fx.broker.on('event', onEvent);
       const flood = kind === 'malformed' ? 'E {"uuid": broken' : `E ${JSON.stringify({ uuid: '', eventId: 'EV1', dataObject: 'flood' })}`;
+      const floodStartedAt = performance.now();
       flooders.forEach((f, i) => {
         const text = flood.replace('"uuid":""', `"uuid":"${uuids[i]}"`);
         for (let k = 0; k < PER_FLOODER; k++) f.sendFrame(text);
@@ -321,8 +322,11 @@ describe('broker under attack: fairness', function () {
       // paused at 1024 queued; the socket read that crossed it (64 KiB, ~23 bytes a message) still lands
       expect(maxQueued).to.be.at.most(FLOODERS * (1024 + Math.ceil(65536 / 20)));
       if (kind === 'malformed') {
-        expect(logger.warnings.length, logger.warnings.slice(0, 5).join('\n')).to.be.at.most(2 * FLOODERS);
-        expect(fx.broker.stats().suppressedWarnings).to.be.at.least(total - 2 * FLOODERS);
+        // Per connection: the first warning, then one summary per 10 s period the flood lasted (a busy machine makes it longer).
+        const periods = Math.ceil((performance.now() - floodStartedAt) / 10_000);
+        const lines = FLOODERS * (1 + periods);
+        expect(logger.warnings.length, logger.warnings.slice(0, 5).join('\n')).to.be.at.most(lines);
+        expect(fx.broker.stats().suppressedWarnings).to.be.at.least(total - lines);
       }
       await bystander.works();
     });

@@ -1,10 +1,12 @@
 import { expect } from 'chai';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Broker } from '../../lib/broker';
+import type { EventEmitter } from 'node:events';
 import { Fixture, until } from '../client/helpers';
-import { CLI, start } from '../cli/processes';
+import { waitFor } from '../broker/helpers';
+import { start } from '../cli/processes';
 import type { Running } from '../cli/processes';
 import { PRODUCER_UUID, Producer, Sink, TICK_FLOW } from './services';
 import { OutboxLog } from '../../lib/client/outbox-log';
@@ -76,8 +78,11 @@ describe('faults: processes killed with SIGKILL', function () {
     const url = `ws://127.0.0.1:${broker.port}`;
     const first = start(process.execPath, [CHILD, url, dir, '0', '1000000']);
     await first.waitFor(/^A 5000$/m, 30_000);
+    // The broker reads what the dead producer had sent until the socket closes: count after that.
+    const closed = waitFor(broker as unknown as EventEmitter, 'disconnected', (d: { uuids: string[] }) => d.uuids.includes(PRODUCER_UUID), 30_000);
     first.signal('SIGKILL');
     await first.exited;
+    await closed;
     const last = lastAccepted(first);
     const beforeRestart = received.length;
     const second = start(process.execPath, [CHILD, url, dir, '0', '0']);
@@ -106,12 +111,13 @@ describe('faults: the broker killed with SIGKILL and restarted', function () {
   it('loses no event, keeps the order, and restores registration and configuration each time (flows included)', async () => {
     const flows = join(flowsDir, 'flows.json');
     writeFileSync(flows, JSON.stringify([TICK_FLOW]));
+    // Each broker process appends the events it accepts to this journal before acknowledging them.
+    const journal = join(flowsDir, 'accepted.journal');
     const startBroker = async (port: number) => {
-      const b = start(process.execPath, [CLI, 'broker', '--port', String(port), '--flows', flows]);
-      const [, p] = await b.waitFor(/listening: websocket ws:\/\/127\.0\.0\.1:(\d+)/, 20_000);
+      const b = start(process.execPath, [join(__dirname, 'broker-child.js'), String(port), flows, journal]);
+      const [, p] = await b.waitFor(/^listening: (\d+)$/m, 20_000);
       return { b, port: Number(p) };
     };
-    const logs: string[] = [];
     const first = await startBroker(0);
     const port = first.port;
     broker = first.b;
@@ -134,7 +140,6 @@ describe('faults: the broker killed with SIGKILL and restarted', function () {
       await producer.setConfig('rate', 1000 + kill);
       broker.signal('SIGKILL');
       await broker.exited;
-      logs.push(broker.stdout);
       broker = (await startBroker(port)).b;
       await Promise.all([
         until(() => producer.state === 'registered' && sink.state === 'registered', 'both services registered again', 20_000),
@@ -144,10 +149,10 @@ describe('faults: the broker killed with SIGKILL and restarted', function () {
       expect(body.configuration.parameters.rate.value, 'configuration restored').to.equal(1000 + kill);
     }
     await stream;
-    // What each broker accepted, from the live logs of all four broker processes.
-    const accepted = () => [...logs.join('').concat(broker!.stdout).matchAll(/event tick from \S+ \(correlation t-(\d+)\)/g)].map((m) => Number(m[1]));
+    // What the four broker processes accepted, in order.
+    const accepted = () => readFileSync(journal, 'utf8').split('\n').filter(Boolean).map((id) => Number(id.slice(2)));
     expect(producer.counters().dropped, 'no event dropped from the cache').to.equal(0);
-    // Every event the producer accepted is acknowledged by one of the brokers, each of which logged it first.
+    // Every event the producer accepted is acknowledged by one of the brokers, each of which journaled it first.
     await producer.flush(30_000);
     expect(producer.counters()).to.include({ dropped: 0, queued: 0, inFlight: 0, accepted: total, acknowledged: total, refused: 0 });
     const duplicates = checkDelivery(accepted(), total - 1);
