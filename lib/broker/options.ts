@@ -43,6 +43,11 @@ export interface BrokerOptions {
   /** Largest accepted REST body (413 beyond); default 1 000 000. */
   maxBodyBytes?: number;
   /**
+   * Clients of the live event stream (`GET /events`) at once, 503 beyond; default 16. A client
+   * with more than `maxBufferedBytes` unsent is dropped: the broker never waits for a reader.
+   */
+  maxEventStreams?: number;
+  /**
    * Per-connection message rate limit, a token bucket: `burst` messages at once, refilled at
    * `perSecond`; a connection that exceeds it is closed with 1008. Default `false` (off): a
    * development broker must keep up with any client; turn it on for a shared broker.
