@@ -98,7 +98,7 @@ export class Broker extends EventEmitter<BrokerEvents> {
   private readonly connections = new Set<Connection>();
   private messagesHandled = 0;
   private throttledCount = 0;
-  private readonly refused: Omit<BrokerStats['refused'], 'responseBytes'> = {
+  private readonly refused: Omit<BrokerStats['refused'], 'responseBytes' | 'eventStreams'> = {
     messageBytes: 0,
     services: 0,
     selfDescriptionBytes: 0,
@@ -205,7 +205,9 @@ export class Broker extends EventEmitter<BrokerEvents> {
       queuedMessages: queued,
       messagesHandled: this.messagesHandled,
       servicesEvicted: this.registry.evicted,
-      refused: { ...this.refused, responseBytes: this.backend.responses.refused },
+      refused: { ...this.refused, responseBytes: this.backend.responses.refused, eventStreams: this.eventStream.refused },
+      eventStreams: this.eventStream.size,
+      eventStreamsDropped: this.eventStream.dropped,
       throttled: this.throttledCount,
       suppressedWarnings: this.warnings.suppressed,
     };

@@ -150,7 +150,13 @@ export interface BrokerStats {
     rateLimit: number;
     /** Large REST answers refused (503) while 2 × `maxRegistryBytes` of answers were being sent. */
     responseBytes: number;
+    /** Event stream clients refused (503) because `maxEventStreams` were connected. */
+    eventStreams: number;
   };
+  /** Clients of the live event stream (`GET /events`). */
+  eventStreams: number;
+  /** Event stream clients dropped for reading more slowly than events came (`maxBufferedBytes` unsent). */
+  eventStreamsDropped: number;
   /** Times a flooding connection's reading was paused until its backlog was handled. */
   throttled: number;
   /** Warning lines summarised instead of written. */

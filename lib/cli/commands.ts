@@ -86,7 +86,6 @@ export async function brokerCommand(o: BrokerCommandOptions, write?: (line: stri
 
 // Kept as a real import() in the CommonJS build (tsc would turn it into require()): only
 // import() loads ES modules, including ones with top-level await.
-// eslint-disable-next-line @typescript-eslint/no-implied-eval
 const importModule = new Function('specifier', 'return import(specifier)') as (specifier: string) => Promise<Record<string, unknown>>;
 
 const TYPESCRIPT = /\.(?:ts|mts|cts|tsx)$/i;
