@@ -52,6 +52,9 @@ function parametersValidator(fn: Record<string, unknown>): ValidateFunction | nu
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       const ajv = (sharedAjv ??= (require('../schema/ajv') as typeof import('../schema/ajv')).createAjv());
       compiled = ajv.compile(schema);
+      // Ajv keeps every compiled schema in a cache keyed by the schema object, for the life of
+      // the instance: re-registering services would grow it without bound. The function stays usable.
+      ajv.removeSchema(schema);
     } catch {
       compiled = null;
     }

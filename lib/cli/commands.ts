@@ -350,12 +350,16 @@ export async function callCommand(serviceRef: string, functionId: string, json: 
     return `called ${functionId} on ${service.uuid} "${service.name}" (correlation ${correlationId})`;
   }
   const sub = await subscribe(o.url, { correlationId });
+  let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    const t = setTimeout(() => reject(new CliError(`no response from ${service.uuid} "${service.name}" to ${functionId} within ${o.waitMs} ms (correlation ${correlationId})`)), o.waitMs);
-    t.unref();
+    timer = setTimeout(() => reject(new CliError(`no response from ${service.uuid} "${service.name}" to ${functionId} within ${o.waitMs} ms (correlation ${correlationId})`)), o.waitMs);
   });
   try {
-    const answer = (await Promise.race([rest(o.url, 'POST', path, body), timeout])) as { functionId?: unknown };
+    // whichever loses a race settles later, unobserved: it must not become an unhandled rejection
+    let finished = false;
+    const posted = rest(o.url, 'POST', path, body);
+    posted.catch(() => undefined);
+    const answer = (await Promise.race([posted, timeout])) as { functionId?: unknown };
     const sent = typeof answer?.functionId === 'string' ? answer.functionId : functionId;
     const responses = responseEventIds(service, sent);
     const waitForResponse = async (): Promise<string> => {
@@ -365,10 +369,16 @@ export async function callCommand(serviceRef: string, functionId: string, json: 
           return `${e.eventId} from ${service.uuid} "${service.name}" answered ${sent} (correlation ${correlationId})`;
         }
       }
+      if (finished) return '';
       throw new CliError(`the broker at ${o.url} ended the event stream before a response to ${sent} came (correlation ${correlationId})`);
     };
-    return await Promise.race([waitForResponse(), timeout]);
+    try {
+      return await Promise.race([waitForResponse(), timeout]);
+    } finally {
+      finished = true;
+    }
   } finally {
+    clearTimeout(timer);
     sub.close();
   }
 }
