@@ -59,13 +59,19 @@ function program(): Command {
     .option('--heartbeat-ms <ms>', 'SockJS heartbeat period', milliseconds)
     .option('-v, --verbose', 'log debug lines too')
     .action(async (o) => {
-      const broker = await brokerCommand(o);
+      // installed before the broker starts: a Ctrl-C right after the "listening" line must
+      // still close it cleanly rather than kill the process
+      const state: { broker?: Awaited<ReturnType<typeof brokerCommand>>; stopping?: string } = {};
       const stop = (signal: string) => {
+        state.stopping = signal;
+        if (!state.broker) return;
         process.stdout.write(`${signal}: stopping the broker\n`);
-        void broker.close().then(() => process.exit(0));
+        void state.broker.close().then(() => process.exit(0));
       };
       process.once('SIGINT', () => stop('SIGINT'));
       process.once('SIGTERM', () => stop('SIGTERM'));
+      state.broker = await brokerCommand(o);
+      if (state.stopping) stop(state.stopping);
     });
 
   msb.command('describe')
