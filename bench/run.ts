@@ -10,6 +10,7 @@ import type { Row } from './report';
 import type { ThroughputResult, ThroughputSetup } from './scenarios/throughput';
 import type { RttResult } from './broker-process';
 import type { BurstResult, BurstSetup } from './scenarios/burst';
+import { restChecks } from './scenarios/rest-checks';
 
 /**
  * `npm run bench`: a broker in its own process, each measured client in its own process, ours
@@ -303,6 +304,16 @@ async function brokerAttack(): Promise<Row[]> {
 // Medians: this machine's speed wanders by ±30 % from run to run, so one sample proves little.
 const mid = (xs: number[] | undefined): number => median(xs ?? [Number.NaN]);
 
+/** REST calls checked against the data format vs forced; events/s with the event stream's clients. */
+async function restCheckRows(): Promise<Row[]> {
+  const r = await restChecks(QUICK ? 500 : 2000, QUICK ? 5000 : 30_000, 16);
+  log(`REST checks and event stream: ${JSON.stringify(r)}`);
+  return [
+    { metric: 'broker: REST calls checked against the function data format (8 in flight)', unit: 'calls/s', ours: r.checkedCallsPerSec, note: `forced (no check): ${Math.round(r.forcedCallsPerSec)} calls/s` },
+    { metric: `broker: events acknowledged with ${r.streams} GET /events clients receiving each`, unit: 'events/s', ours: r.eventsPerSecStreams, note: `no stream client: ${Math.round(r.eventsPerSecNoStream)} events/s` },
+  ];
+}
+
 /** `BENCH_ONLY=broker`: the broker rows only (capacity, routing, attacks), printed, not written to latest.json. */
 async function brokerOnly(): Promise<void> {
   const rows: Row[] = [];
@@ -310,6 +321,7 @@ async function brokerOnly(): Promise<void> {
   rows.push({ metric: 'broker: registered services held', unit: 'services', ours: load.services, note: `connected in ${(load.connectMs / 1000).toFixed(1)} s` });
   rows.push({ metric: `broker: calls routed through ${Math.floor(load.services / 2)} flows`, unit: 'calls/s', ours: load.routedPerSec, note: `${Math.round(load.eventsPerSec)} events/s acknowledged` });
   rows.push(...(await brokerAttack()));
+  rows.push(...(await restCheckRows()));
   process.stdout.write(`\n${markdownTable(rows, machine(QUICK), [])}\n\n`);
 }
 

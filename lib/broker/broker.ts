@@ -22,6 +22,7 @@ import { CallTooLargeError, FlowDefinition, FlowLimitError, FlowStore, StoredFlo
 import { BrokerLimits, resolveLimits } from './limits';
 import { WarningLimiter } from './log-limiter';
 import { FairScheduler } from './scheduler';
+import { EventStream } from './event-stream';
 import { cleanPath, sendJson } from './http';
 import { Registry, ServiceRecord } from './registry';
 import { RestBackend, RestScope, restHandler } from './rest';
@@ -93,10 +94,11 @@ export class Broker extends EventEmitter<BrokerEvents> {
   private readonly tokens: TokenStore;
   private readonly warnings: WarningLimiter;
   private readonly scheduler = new FairScheduler();
+  private readonly eventStream: EventStream;
   private readonly connections = new Set<Connection>();
   private messagesHandled = 0;
   private throttledCount = 0;
-  private readonly refused: Omit<BrokerStats['refused'], 'responseBytes'> = {
+  private readonly refused: Omit<BrokerStats['refused'], 'responseBytes' | 'eventStreams'> = {
     messageBytes: 0,
     services: 0,
     selfDescriptionBytes: 0,
@@ -129,6 +131,7 @@ export class Broker extends EventEmitter<BrokerEvents> {
     this.flowStore = new FlowStore(l.maxFlows, l.maxFlowBytes);
     this.tokens = new TokenStore(l.maxTokens);
     this.warnings = new WarningLimiter(this.logger);
+    this.eventStream = new EventStream({ maxClients: l.maxEventStreams, maxBufferedBytes: l.maxBufferedBytes });
     this.wss = new WebSocketServer({ noServer: true, maxPayload: l.maxMessageBytes, perMessageDeflate: false });
     // Off by default: a local broker must not cut off a service that publishes fast. Floods are
     // throttled instead (the fair scheduler), and a client that does not read its answers is
@@ -182,6 +185,7 @@ export class Broker extends EventEmitter<BrokerEvents> {
       flow: (id) => this.flowStore.get(id),
       setFlowDeployed: (id, deployed) => (deployed ? this.deployFlowById(id) : this.undeployFlow(id)),
       removeFlow: (id) => this.removeFlow(id),
+      events: this.eventStream,
     };
     for (const f of options.flows ?? []) this.storeFlow(f, true);
   }
@@ -201,7 +205,9 @@ export class Broker extends EventEmitter<BrokerEvents> {
       queuedMessages: queued,
       messagesHandled: this.messagesHandled,
       servicesEvicted: this.registry.evicted,
-      refused: { ...this.refused, responseBytes: this.backend.responses.refused },
+      refused: { ...this.refused, responseBytes: this.backend.responses.refused, eventStreams: this.eventStream.refused },
+      eventStreams: this.eventStream.size,
+      eventStreamsDropped: this.eventStream.dropped,
       throttled: this.throttledCount,
       suppressedWarnings: this.warnings.suppressed,
     };
@@ -324,6 +330,7 @@ export class Broker extends EventEmitter<BrokerEvents> {
         }),
       );
       this.wss.close();
+      this.eventStream.close();
       await Promise.all(this.servers.map((l) => l.close()));
       this.warnings.close();
       this.logger.info('broker closed');
@@ -545,6 +552,7 @@ export class Broker extends EventEmitter<BrokerEvents> {
     // event again (a duplicate) rather than the log missing an event the client counts as delivered.
     this.logger.info(`event ${e.eventId} from ${e.uuid}${e.correlationId !== undefined ? ` (correlation ${e.correlationId})` : ''}`);
     this.safeEmit('event', { uuid: e.uuid, event: e, connectionId: c.id });
+    this.eventStream.publish(e);
     this.reply(c, Status.IO_PUBLISHED);
     try {
       this.route(e, service);

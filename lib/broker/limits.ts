@@ -14,6 +14,7 @@ export interface BrokerLimits {
   maxFlowBytes: number;
   maxCallBytes: number;
   maxTokens: number;
+  maxEventStreams: number;
 }
 
 /**
@@ -33,6 +34,7 @@ export const DEFAULT_LIMITS: Readonly<BrokerLimits> = {
   maxFlowBytes: 64 * 1024,
   maxCallBytes: 1_000_000,
   maxTokens: 10_000,
+  maxEventStreams: 16,
 };
 
 /**

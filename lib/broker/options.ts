@@ -43,6 +43,11 @@ export interface BrokerOptions {
   /** Largest accepted REST body (413 beyond); default 1 000 000. */
   maxBodyBytes?: number;
   /**
+   * Clients of the live event stream (`GET /events`) at once, 503 beyond; default 16. A client
+   * with more than `maxBufferedBytes` unsent is dropped: the broker never waits for a reader.
+   */
+  maxEventStreams?: number;
+  /**
    * Per-connection message rate limit, a token bucket: `burst` messages at once, refilled at
    * `perSecond`; a connection that exceeds it is closed with 1008. Default `false` (off): a
    * development broker must keep up with any client; turn it on for a shared broker.
@@ -145,7 +150,13 @@ export interface BrokerStats {
     rateLimit: number;
     /** Large REST answers refused (503) while 2 × `maxRegistryBytes` of answers were being sent. */
     responseBytes: number;
+    /** Event stream clients refused (503) because `maxEventStreams` were connected. */
+    eventStreams: number;
   };
+  /** Clients of the live event stream (`GET /events`). */
+  eventStreams: number;
+  /** Event stream clients dropped for reading more slowly than events came (`maxBufferedBytes` unsent). */
+  eventStreamsDropped: number;
   /** Times a flooding connection's reading was paused until its backlog was handled. */
   throttled: number;
   /** Warning lines summarised instead of written. */

@@ -5,6 +5,9 @@ import { FlowError, FlowLimitError, StoredFlow, flowView } from './flows';
 import { sameSecret } from './tokens';
 import { HttpError, cleanPath, parseJsonBody, readBody, sendJson, sendJsonText } from './http';
 import type { ServiceRecord } from './registry';
+import { checkCall, checkConfig } from './checks';
+import type { Refusal } from './checks';
+import type { EventStream } from './event-stream';
 
 /** Which REST paths a listening port serves (the real MSB splits them over ports). */
 export type RestScope = 'all' | 'websocket' | 'smartObjects' | 'flows';
@@ -27,6 +30,8 @@ export interface RestBackend {
   flow(id: string): StoredFlow | undefined;
   setFlowDeployed(id: string, deployed: boolean): boolean;
   removeFlow(id: string): boolean;
+  /** The live event stream (`GET /events`), served on the all-in-one and smart-object ports. */
+  readonly events: EventStream;
 }
 
 type Handler = (m: RegExpExecArray, body: () => Promise<unknown>) => Promise<[number, unknown]> | [number, unknown];
@@ -62,6 +67,10 @@ function serviceView(s: ServiceRecord): Record<string, unknown> {
   view.connected = s.owner?.isOpen() ?? false;
   if (s.parent !== undefined) view.gateway = s.parent;
   return view;
+}
+
+function refused(r: Refusal): [number, unknown] {
+  return [422, { error: r.error, code: r.code, violations: r.violations }];
 }
 
 function deliveryStatus(e: unknown): [number, unknown] {
@@ -147,7 +156,13 @@ export function restRoutes(b: RestBackend): Route[] {
         if (!s) throw new HttpError(404, `no ${m[1]} with uuid ${m[2]}`);
         const raw = await body();
         if (!isPlainObject(raw)) throw new HttpError(400, 'the body must be {"params": {...}} or the parameters object');
-        const params = isPlainObject(raw.params) ? raw.params : raw;
+        const wrapped = isPlainObject(raw.params);
+        const params = wrapped ? (raw.params as Record<string, unknown>) : raw;
+        if (wrapped && raw.force !== undefined && typeof raw.force !== 'boolean') throw new HttpError(400, '"force" must be true or false');
+        if (!(wrapped && raw.force === true)) {
+          const r = checkConfig(s, params);
+          if (r) return refused(r);
+        }
         try {
           await b.sendConfig(s.uuid, params);
           return [200, { delivered: true }];
@@ -170,9 +185,16 @@ export function restRoutes(b: RestBackend): Route[] {
         const params = raw.parameters ?? raw.functionParameters ?? {};
         if (!isPlainObject(params)) throw new HttpError(400, '"parameters" must be an object');
         if (raw.correlationId !== undefined && typeof raw.correlationId !== 'string') throw new HttpError(400, '"correlationId" must be a string');
+        if (raw.force !== undefined && typeof raw.force !== 'boolean') throw new HttpError(400, '"force" must be true or false');
+        let functionId = raw.functionId;
+        if (raw.force !== true) {
+          const r = checkCall(s, functionId, params);
+          if ('code' in r) return refused(r);
+          functionId = r.functionId;
+        }
         try {
-          await b.sendCall(s.uuid, raw.functionId, params, raw.correlationId);
-          return [200, { delivered: true }];
+          await b.sendCall(s.uuid, functionId, params, raw.correlationId);
+          return [200, { delivered: true, functionId, ...(raw.correlationId !== undefined ? { correlationId: raw.correlationId } : {}) }];
         } catch (e) {
           return deliveryStatus(e);
         }
@@ -262,6 +284,13 @@ export function restHandler(b: RestBackend, scope: RestScope): (req: IncomingMes
       req.resume();
       res.setHeader('www-authenticate', 'Bearer realm="msb-broker", Basic realm="msb-broker"');
       sendJson(res, 401, { error: 'this broker needs its admin secret: Authorization: Bearer <secret> (or as the HTTP Basic password)' });
+      return;
+    }
+    if (path === '/events' || path === '/events/') {
+      req.resume();
+      if (method !== 'GET') sendJson(res, 405, { error: `${method} is not allowed on ${path}` });
+      else if (scope !== 'all' && scope !== 'smartObjects') sendJson(res, 404, { error: `no such path: ${path}` });
+      else b.events.open(req, res);
       return;
     }
     let pathMatched = false;

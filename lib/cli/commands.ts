@@ -1,8 +1,11 @@
+import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { extname, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { startBroker } from '../broker';
 import type { Broker, BrokerOptions } from '../broker';
 import { SERVICE_KEY } from '../decorators/keys';
+import { isPlainObject } from '../protocol/errors';
 import { selfDescriptionOf } from '../metadata/self-description';
 import { consoleLog } from './log';
 
@@ -81,17 +84,42 @@ export async function brokerCommand(o: BrokerCommandOptions, write?: (line: stri
   return broker;
 }
 
-/** `msb describe`: the self-description of a service class exported by a compiled module. */
-export function describeCommand(modulePath: string, exportName?: string): string {
+// Kept as a real import() in the CommonJS build (tsc would turn it into require()): only
+// import() loads ES modules, including ones with top-level await.
+const importModule = new Function('specifier', 'return import(specifier)') as (specifier: string) => Promise<Record<string, unknown>>;
+
+const TYPESCRIPT = /\.(?:ts|mts|cts|tsx)$/i;
+
+/** What `msb describe` puts in place of a token, so that it does not end up in a terminal log. */
+export const MASKED_TOKEN = '<hidden: --show-token prints it>';
+
+function maskTokens(sd: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...sd };
+  if (typeof out.token === 'string') out.token = MASKED_TOKEN;
+  if (Array.isArray(out.services)) out.services = out.services.map((s) => (isPlainObject(s) ? maskTokens(s) : s));
+  return out;
+}
+
+/**
+ * `msb describe`: the self-description of a service class exported by a compiled module
+ * (CommonJS or ES module). The token is masked unless `showToken`.
+ */
+export async function describeCommand(modulePath: string, exportName?: string, showToken = false): Promise<string> {
+  if (TYPESCRIPT.test(modulePath) && !/\.d\.[cm]?ts$/i.test(modulePath)) {
+    const js = modulePath.slice(0, -extname(modulePath).length) + '.js';
+    throw new CliError(`${modulePath} is TypeScript: msb describe loads compiled JavaScript. Compile it first (npx tsc) and give the .js file, e.g. ${js} under your outDir`, 2);
+  }
   const path = resolve(modulePath);
   let mod: Record<string, unknown>;
   try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    mod = require(path) as Record<string, unknown>;
+    const ns = await importModule(pathToFileURL(path).href);
+    // a CommonJS module's exports are also its default export; take both
+    const cjs = isPlainObject(ns.default) ? ns.default : {};
+    mod = { ...cjs, ...ns };
   } catch (e) {
-    throw new CliError(`cannot load ${modulePath}: ${(e as Error).message.split('\n')[0]}`);
+    throw new CliError(`cannot load ${modulePath}: ${(e instanceof Error ? e.message : String(e)).split('\n')[0]}`);
   }
-  const services = Object.entries(mod).filter(([, v]) => typeof v === 'function' && Reflect.getMetadata(SERVICE_KEY, v) !== undefined);
+  const services = Object.entries(mod).filter(([k, v]) => k !== 'default' && typeof v === 'function' && Reflect.getMetadata(SERVICE_KEY, v) !== undefined);
   let target: Function;
   if (exportName !== undefined) {
     const v = mod[exportName];
@@ -104,42 +132,264 @@ export function describeCommand(modulePath: string, exportName?: string): string
   } else {
     throw new CliError(`${modulePath} exports several services (${services.map(([n]) => n).join(', ')}); pick one with --export`, 2);
   }
-  return JSON.stringify(selfDescriptionOf(target), null, 2);
+  const sd = selfDescriptionOf(target) as unknown as Record<string, unknown>;
+  return JSON.stringify(showToken ? sd : maskTokens(sd), null, 2);
 }
 
-async function rest(baseUrl: string, path: string, body: unknown): Promise<unknown> {
-  const url = `${baseUrl.replace(/^ws/, 'http').replace(/\/+$/, '')}${path}`;
-  let response: Response;
+function restUrl(baseUrl: string, path: string): string {
+  return `${baseUrl.replace(/^ws/, 'http').replace(/\/+$/, '')}${path}`;
+}
+
+function authHeaders(): Record<string, string> {
+  const secret = process.env[ADMIN_SECRET_ENV];
+  return secret ? { authorization: `Bearer ${secret}` } : {};
+}
+
+async function send(baseUrl: string, method: string, path: string, body?: unknown, signal: AbortSignal = AbortSignal.timeout(10_000)): Promise<Response> {
   try {
-    const secret = process.env[ADMIN_SECRET_ENV];
-    const headers: Record<string, string> = { 'content-type': 'application/json', ...(secret ? { authorization: `Bearer ${secret}` } : {}) };
-    response = await fetch(url, { method: 'POST', headers, body: JSON.stringify(body), signal: AbortSignal.timeout(10_000) });
+    return await fetch(restUrl(baseUrl, path), {
+      method,
+      headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...authHeaders() },
+      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+      signal,
+    });
   } catch (e) {
     const cause = (e as { cause?: { code?: string } }).cause?.code ?? (e as Error).message;
     throw new CliError(`cannot reach the broker at ${baseUrl}: ${cause}`);
   }
-  const text = await response.text();
-  let parsed: unknown = text;
-  try { parsed = JSON.parse(text); } catch { /* keep the text */ }
-  if (!response.ok) {
-    const message = parsed && typeof parsed === 'object' && 'error' in parsed ? String((parsed as { error: unknown }).error) : text;
-    throw new CliError(`broker answered ${response.status}: ${message}`);
-  }
-  return parsed;
 }
 
-/** `msb call`: sends a function call through the broker's REST API. */
-export async function callCommand(url: string, uuid: string, functionId: string, json: string, correlationId?: string): Promise<unknown> {
-  let parameters: unknown;
+async function failure(response: Response): Promise<CliError> {
+  const text = await response.text().catch(() => '');
+  let message = text;
   try {
-    parameters = JSON.parse(json);
-  } catch (e) {
-    throw new CliError(`the parameters are not valid JSON: ${(e as Error).message}`, 2);
+    const parsed = JSON.parse(text) as unknown;
+    // the broker speaks of its REST body; the CLI user's lever is the flag
+    if (isPlainObject(parsed) && 'error' in parsed) message = String(parsed.error).replace('(force: true sends anyway)', '(--force sends anyway)');
+  } catch { /* keep the text */ }
+  const hint = response.status === 401 ? ` (set ${ADMIN_SECRET_ENV} to the broker's admin secret)` : '';
+  return new CliError(`broker answered ${response.status}: ${message}${hint}`);
+}
+
+async function rest(baseUrl: string, method: string, path: string, body?: unknown): Promise<unknown> {
+  const response = await send(baseUrl, method, path, body);
+  if (!response.ok) throw await failure(response);
+  const text = await response.text();
+  try { return JSON.parse(text); } catch { return text; }
+}
+
+/** A registered service as `GET /service` lists it. */
+export interface ListedService {
+  uuid: string;
+  name: string;
+  '@class': string;
+  connected: boolean;
+  events?: unknown;
+  functions?: unknown;
+  [key: string]: unknown;
+}
+
+async function listServices(baseUrl: string): Promise<ListedService[]> {
+  const list = await rest(baseUrl, 'GET', '/service');
+  if (!Array.isArray(list)) throw new CliError(`the broker at ${baseUrl} answered GET /service with something that is not a list`);
+  return list.filter(isPlainObject) as ListedService[];
+}
+
+/**
+ * A service by uuid, else by name: the one online service of that name, else the one offline.
+ *
+ * @throws {CliError} when nothing matches, or several online services share the name.
+ */
+export async function resolveService(baseUrl: string, uuidOrName: string): Promise<ListedService> {
+  const list = await listServices(baseUrl);
+  const byUuid = list.find((s) => s.uuid === uuidOrName);
+  if (byUuid) return byUuid;
+  const named = list.filter((s) => s.name === uuidOrName);
+  const online = named.filter((s) => s.connected);
+  const pick = online.length ? online : named;
+  if (pick.length === 1) return pick[0];
+  if (pick.length > 1) throw new CliError(`${pick.length} services are named "${uuidOrName}" (${pick.map((s) => s.uuid).join(', ')}): give the uuid`, 2);
+  const names = list.map((s) => `"${s.name}"`).slice(0, 10).join(', ');
+  throw new CliError(`no service with uuid or name "${uuidOrName}" is registered at ${baseUrl}${list.length ? ` (registered: ${names}${list.length > 10 ? ', ...' : ''})` : ' (none is registered)'}`);
+}
+
+function idsOf(list: unknown, key: 'eventId' | 'functionId'): string[] {
+  return Array.isArray(list) ? list.filter(isPlainObject).map((x) => String(x[key])) : [];
+}
+
+/** `msb services`: one line per registered service. */
+export async function servicesCommand(baseUrl: string, json: boolean): Promise<string[]> {
+  const list = await listServices(baseUrl);
+  const rows = list.map((s) => ({
+    uuid: s.uuid,
+    name: s.name,
+    type: s['@class'],
+    online: s.connected,
+    events: idsOf(s.events, 'eventId'),
+    functions: idsOf(s.functions, 'functionId'),
+  }));
+  if (json) return rows.map((r) => JSON.stringify(r));
+  if (rows.length === 0) return ['no service is registered'];
+  const table = [['UUID', 'NAME', 'TYPE', 'ONLINE', 'EVENTS', 'FUNCTIONS'], ...rows.map((r) => [r.uuid, r.name, r.type, r.online ? 'yes' : 'no', r.events.join(',') || '-', r.functions.join(',') || '-'])];
+  const widths = table[0].map((_, i) => Math.max(...table.map((row) => row[i].length)));
+  return table.map((row) => row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i]))).join('  '));
+}
+
+/** One event of the broker's stream, as `msb watch` and `msb call --wait` print it. */
+export interface WatchedEvent {
+  service: string;
+  eventId: string;
+  correlationId?: string;
+  priority: number;
+  postDate: string;
+  payload?: unknown;
+}
+
+/** An open `GET /events` stream. */
+interface Subscription {
+  events: AsyncGenerator<WatchedEvent>;
+  close(): void;
+}
+
+/** Subscribes to the broker's event stream; resolves once the broker confirmed the subscription. */
+async function subscribe(baseUrl: string, filter: Record<string, string | undefined>): Promise<Subscription> {
+  const query = new URLSearchParams();
+  for (const [k, v] of Object.entries(filter)) if (v !== undefined) query.set(k, v);
+  const abort = new AbortController();
+  const connect = AbortSignal.any([abort.signal, AbortSignal.timeout(10_000)]);
+  const response = await send(baseUrl, 'GET', `/events${query.size ? `?${query.toString()}` : ''}`, undefined, connect);
+  if (!response.ok || !response.body) throw await failure(response);
+  const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+  // the broker sends a comment once the subscription holds: wait for it, so nothing published after is missed
+  let buffer = '';
+  while (!buffer.includes('\n\n')) {
+    const { value, done } = await reader.read();
+    if (done) throw new CliError(`the broker at ${baseUrl} closed the event stream at once`);
+    buffer += value;
   }
-  if (!parameters || typeof parameters !== 'object' || Array.isArray(parameters)) {
+  async function* events(): AsyncGenerator<WatchedEvent> {
+    for (;;) {
+      let end: number;
+      while ((end = buffer.indexOf('\n\n')) >= 0) {
+        const frame = buffer.slice(0, end);
+        buffer = buffer.slice(end + 2);
+        const data = frame.split('\n').filter((l) => l.startsWith('data:')).map((l) => l.slice(5).trimStart()).join('\n');
+        if (data) yield JSON.parse(data) as WatchedEvent;
+      }
+      let chunk: Awaited<ReturnType<typeof reader.read>>;
+      try {
+        chunk = await reader.read();
+      } catch (e) {
+        if (abort.signal.aborted) return;
+        throw new CliError(`the event stream from ${baseUrl} broke: ${(e as Error).message}`);
+      }
+      if (chunk.done) return;
+      buffer += chunk.value;
+    }
+  }
+  return { events: events(), close: () => abort.abort() };
+}
+
+/** Options of {@link callCommand}. */
+export interface CallOptions {
+  url: string;
+  correlationId?: string;
+  /** Wait this many ms for a response event. */
+  waitMs?: number;
+  force?: boolean;
+  /** Where each response event goes, as one JSON line. */
+  print: (line: string) => void;
+}
+
+/** The event ids a function declares as its responses (`responseEvents`: event `@id`s or inline events). */
+function responseEventIds(service: ListedService, functionId: string): Set<string> {
+  const fn = Array.isArray(service.functions)
+    ? service.functions.filter(isPlainObject).find((f) => f.functionId === functionId || f.functionId === `/${functionId}` || `/${String(f.functionId)}` === functionId)
+    : undefined;
+  const ids = new Set<string>();
+  if (!fn || !Array.isArray(fn.responseEvents)) return ids;
+  const events = Array.isArray(service.events) ? service.events.filter(isPlainObject) : [];
+  for (const r of fn.responseEvents) {
+    if (isPlainObject(r) && typeof r.eventId === 'string') ids.add(r.eventId);
+    else {
+      const at = isPlainObject(r) ? r['@id'] : r;
+      const e = events.find((x) => x['@id'] === at);
+      if (e && typeof e.eventId === 'string') ids.add(e.eventId);
+    }
+  }
+  return ids;
+}
+
+/**
+ * `msb call`: sends a function call through the broker's REST API, which refuses an unknown
+ * function or parameters its data format rejects (unless `force`). With `waitMs`, it
+ * subscribes to the call's correlation id first, prints every event carrying it, and returns
+ * after the first of the function's declared response events from the called service (any
+ * event of that service when it declares none).
+ *
+ * @throws {CliError} on a refusal, an unreachable broker, or no response in time.
+ */
+export async function callCommand(serviceRef: string, functionId: string, json: string | undefined, o: CallOptions): Promise<string> {
+  let parameters: unknown = {};
+  if (json !== undefined) {
+    try {
+      parameters = JSON.parse(json);
+    } catch (e) {
+      throw new CliError(`the parameters are not valid JSON: ${(e as Error).message}`, 2);
+    }
+  }
+  if (!isPlainObject(parameters)) {
     throw new CliError('the parameters must be a JSON object, e.g. \'{"dataObject": {...}}\'', 2);
   }
-  return rest(url, `/service/${encodeURIComponent(uuid)}/call`, { functionId, parameters, ...(correlationId ? { correlationId } : {}) });
+  const service = await resolveService(o.url, serviceRef);
+  const correlationId = o.correlationId ?? randomUUID();
+  const body = { functionId, parameters, correlationId, ...(o.force ? { force: true } : {}) };
+  const path = `/service/${encodeURIComponent(service.uuid)}/call`;
+  if (o.waitMs === undefined) {
+    await rest(o.url, 'POST', path, body);
+    return `called ${functionId} on ${service.uuid} "${service.name}" (correlation ${correlationId})`;
+  }
+  const sub = await subscribe(o.url, { correlationId });
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new CliError(`no response from ${service.uuid} "${service.name}" to ${functionId} within ${o.waitMs} ms (correlation ${correlationId})`)), o.waitMs);
+  });
+  try {
+    // whichever loses a race settles later, unobserved: it must not become an unhandled rejection
+    let finished = false;
+    const posted = rest(o.url, 'POST', path, body);
+    posted.catch(() => undefined);
+    const answer = (await Promise.race([posted, timeout])) as { functionId?: unknown };
+    const sent = typeof answer?.functionId === 'string' ? answer.functionId : functionId;
+    const responses = responseEventIds(service, sent);
+    const waitForResponse = async (): Promise<string> => {
+      for await (const e of sub.events) {
+        o.print(JSON.stringify(e));
+        if (e.service === service.uuid && (responses.size === 0 || responses.has(e.eventId))) {
+          return `${e.eventId} from ${service.uuid} "${service.name}" answered ${sent} (correlation ${correlationId})`;
+        }
+      }
+      if (finished) return '';
+      throw new CliError(`the broker at ${o.url} ended the event stream before a response to ${sent} came (correlation ${correlationId})`);
+    };
+    try {
+      return await Promise.race([waitForResponse(), timeout]);
+    } finally {
+      finished = true;
+    }
+  } finally {
+    clearTimeout(timer);
+    sub.close();
+  }
+}
+
+/** `msb watch`: prints every matching event as one JSON line until interrupted or the stream ends. */
+export async function watchCommand(baseUrl: string, serviceRef: string | undefined, eventId: string | undefined, print: (line: string) => void, ready: (what: string) => void): Promise<never> {
+  const service = serviceRef !== undefined ? await resolveService(baseUrl, serviceRef) : undefined;
+  const sub = await subscribe(baseUrl, { service: service?.uuid, event: eventId });
+  ready(`watching ${service ? `${service.uuid} "${service.name}"` : 'every service'}${eventId !== undefined ? `, event ${eventId}` : ''} at ${baseUrl} (Ctrl-C stops)`);
+  for await (const e of sub.events) print(JSON.stringify(e));
+  throw new CliError(`the broker at ${baseUrl} ended the event stream (it stopped, or this client read too slowly)`);
 }
 
 /** Parses `name=value` pairs; a value is JSON when it parses as JSON, else a string. */
@@ -156,7 +406,13 @@ export function parseAssignments(pairs: readonly string[]): Record<string, unkno
   return params;
 }
 
-/** `msb config`: sends a configuration change through the broker's REST API. */
-export function configCommand(url: string, uuid: string, pairs: readonly string[]): Promise<unknown> {
-  return rest(url, `/service/${encodeURIComponent(uuid)}/configuration`, { params: parseAssignments(pairs) });
+/**
+ * `msb config`: sends a configuration change through the broker's REST API, which refuses
+ * unknown parameter names and values that do not fit their registered type (unless `force`).
+ */
+export async function configCommand(url: string, serviceRef: string, pairs: readonly string[], force = false): Promise<string> {
+  const params = parseAssignments(pairs);
+  const service = await resolveService(url, serviceRef);
+  await rest(url, 'POST', `/service/${encodeURIComponent(service.uuid)}/configuration`, { params, ...(force ? { force: true } : {}) });
+  return `configured ${service.uuid} "${service.name}": ${JSON.stringify(params)}`;
 }

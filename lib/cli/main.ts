@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 import 'reflect-metadata';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
-import { CliError, brokerCommand, callCommand, configCommand, describeCommand } from './commands';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { CliError, brokerCommand, callCommand, configCommand, describeCommand, servicesCommand, watchCommand } from './commands';
 
 function port(value: string): number {
   const n = Number(value);
@@ -9,11 +11,38 @@ function port(value: string): number {
   return n;
 }
 
+/** A period in ms for a timer: 0 (off) up to setInterval's largest delay. */
+function milliseconds(value: string): number {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isInteger(n) || n < 0 || n > 2_147_483_647) throw new InvalidArgumentError('a duration is a whole number of milliseconds from 0 to 2147483647');
+  return n;
+}
+
+/** A wait in ms: at least 1. */
+function waitMs(value: string): number {
+  const n = milliseconds(value);
+  if (n === 0) throw new InvalidArgumentError('a wait is at least 1 ms');
+  return n;
+}
+
+/** How long `msb call --wait` waits when no time is given. */
+const DEFAULT_WAIT_MS = 10_000;
+
+function version(): string {
+  // dist/lib/cli → the package root, in the repository and in the installed package alike
+  const pkg = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'package.json'), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+const line = (text: string): void => void process.stdout.write(`${text}\n`);
+const note = (text: string): void => void process.stderr.write(`${text}\n`);
+
 const DEFAULT_URL = process.env.MSB_REST_URL ?? 'http://127.0.0.1:8085';
 
 function program(): Command {
   const msb = new Command('msb')
     .description('msb-decorators command line: a local MSB broker and tools for MSB services')
+    .version(version(), '-V, --version', 'print the version of msb-decorators')
     .exitOverride()
     .showHelpAfterError('(run with --help for usage)');
 
@@ -27,46 +56,77 @@ function program(): Command {
     .option('--tls-cert <file>', 'PEM certificate: serve wss/https')
     .option('--strict-tokens', 'refuse registrations whose token this broker did not issue, or not the one a uuid is bound to')
     .option('--no-issue-tokens', 'do not issue tokens over REST (403)')
-    .option('--heartbeat-ms <ms>', 'SockJS heartbeat period', (v) => port(v) && Number(v))
+    .option('--heartbeat-ms <ms>', 'SockJS heartbeat period', milliseconds)
     .option('-v, --verbose', 'log debug lines too')
     .action(async (o) => {
-      const broker = await brokerCommand(o);
+      // installed before the broker starts: a Ctrl-C right after the "listening" line must
+      // still close it cleanly rather than kill the process
+      const state: { broker?: Awaited<ReturnType<typeof brokerCommand>>; stopping?: string } = {};
       const stop = (signal: string) => {
+        state.stopping = signal;
+        if (!state.broker) return;
         process.stdout.write(`${signal}: stopping the broker\n`);
-        void broker.close().then(() => process.exit(0));
+        void state.broker.close().then(() => process.exit(0));
       };
       process.once('SIGINT', () => stop('SIGINT'));
       process.once('SIGTERM', () => stop('SIGTERM'));
+      state.broker = await brokerCommand(o);
+      if (state.stopping) stop(state.stopping);
     });
 
   msb.command('describe')
-    .description("print the self-description of a service class exported by a compiled module (honours MSB_* and application.properties)")
-    .argument('<module>', 'path of the compiled JavaScript module')
+    .description('print the self-description of a service class exported by a compiled module, CommonJS or ES (honours MSB_* and application.properties)')
+    .argument('<module>', 'path of the compiled JavaScript module (not .ts: compile it first)')
     .option('-e, --export <name>', 'the exported class, when the module exports several services')
-    .action((modulePath: string, o: { export?: string }) => {
-      process.stdout.write(`${describeCommand(modulePath, o.export)}\n`);
+    .option('--show-token', 'print the token (masked by default, so that it does not end up in logs)')
+    .action(async (modulePath: string, o: { export?: string; showToken?: boolean }) => {
+      line(await describeCommand(modulePath, o.export, o.showToken === true));
+    });
+
+  const url = (): [string, string, string] => ['-u, --url <url>', 'broker REST base URL (or MSB_REST_URL)', DEFAULT_URL];
+
+  msb.command('services')
+    .description('list the registered services: uuid, name, type, online, events, functions')
+    .option(...url())
+    .option('--json', 'one JSON object per line instead of a table')
+    .action(async (o: { url: string; json?: boolean }) => {
+      for (const l of await servicesCommand(o.url, o.json === true)) line(l);
     });
 
   msb.command('call')
-    .description('call a function of a registered service through the broker REST API')
-    .argument('<uuid>', 'the service uuid')
+    .description('call a function of a registered service through the broker; the broker refuses an unknown function or parameters its data format rejects')
+    .argument('<service>', 'the service uuid or name')
     .argument('<functionId>', 'the function id')
-    .argument('<json>', 'the functionParameters object, e.g. \'{"dataObject": 42}\'')
-    .option('-u, --url <url>', 'broker REST base URL (or MSB_REST_URL)', DEFAULT_URL)
-    .option('-c, --correlation-id <id>', 'correlation id of the call')
-    .action(async (uuid: string, functionId: string, json: string, o: { url: string; correlationId?: string }) => {
-      await callCommand(o.url, uuid, functionId, json, o.correlationId);
-      process.stdout.write(`called ${functionId} on ${uuid}\n`);
+    .argument('[json]', 'the functionParameters object, e.g. \'{"dataObject": 42}\'', '{}')
+    .option(...url())
+    .option('-c, --correlation-id <id>', 'correlation id of the call (default: a new uuid)')
+    .option('-w, --wait [ms]', `print the events carrying the call's correlation id as JSON lines until the function's response event (default ${DEFAULT_WAIT_MS} ms; none in time: exit 1)`, waitMs)
+    .option('--force', 'send even when the broker finds the function unknown or the parameters invalid')
+    .action(async (service: string, functionId: string, json: string, o: { url: string; correlationId?: string; wait?: number | true; force?: boolean }) => {
+      const wait = o.wait === true ? DEFAULT_WAIT_MS : o.wait;
+      const done = await callCommand(service, functionId, json, { url: o.url, correlationId: o.correlationId, waitMs: wait, force: o.force === true, print: line });
+      // with --wait, stdout holds only the JSON lines
+      (wait === undefined ? line : note)(done);
     });
 
   msb.command('config')
-    .description('change configuration parameters of a registered service (values are JSON, else strings)')
-    .argument('<uuid>', 'the service uuid')
+    .description('change configuration parameters of a registered service (values are JSON, else strings); the broker refuses unknown names and values of the wrong type')
+    .argument('<service>', 'the service uuid or name')
     .argument('<assignments...>', 'name=value pairs')
-    .option('-u, --url <url>', 'broker REST base URL (or MSB_REST_URL)', DEFAULT_URL)
-    .action(async (uuid: string, pairs: string[], o: { url: string }) => {
-      await configCommand(o.url, uuid, pairs);
-      process.stdout.write(`sent ${pairs.join(' ')} to ${uuid}\n`);
+    .option(...url())
+    .option('--force', 'send even when the broker finds a name unknown or a value of the wrong type')
+    .action(async (service: string, pairs: string[], o: { url: string; force?: boolean }) => {
+      line(await configCommand(o.url, service, pairs, o.force === true));
+    });
+
+  msb.command('watch')
+    .description('print the events the broker accepts as JSON lines (service, eventId, correlationId, priority, postDate, payload) until Ctrl-C')
+    .argument('[service]', 'only this service (uuid or name)')
+    .option('-e, --event <id>', 'only this event id')
+    .option(...url())
+    .action(async (service: string | undefined, o: { url: string; event?: string }) => {
+      process.once('SIGINT', () => process.exit(0));
+      await watchCommand(o.url, service, o.event, line, note);
     });
   return msb;
 }

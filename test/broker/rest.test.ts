@@ -115,7 +115,7 @@ describe('broker: REST API', function () {
     expect(bodyOf(await c.next((m) => m.startsWith('K ')))).to.deep.equal({ uuid, params: { p1: true } });
     const call = await fetch(url(`/service/${uuid}/call`), { method: 'POST', body: JSON.stringify({ functionId: 'fn', parameters: { dataObject: 'x' }, correlationId: 'r' }) });
     expect(call.status).to.equal(200);
-    expect(await json(call)).to.deep.equal({ delivered: true });
+    expect(await json(call)).to.deep.equal({ delivered: true, functionId: 'fn', correlationId: 'r' });
     expect(bodyOf(await c.next((m) => m.startsWith('C ')))).to.deep.equal({ uuid, correlationId: 'r', functionId: 'fn', functionParameters: { dataObject: 'x' } });
     expect((await fetch(url('/service/nope/call'), { method: 'POST', body: '{"functionId":"fn"}' })).status).to.equal(404);
     expect((await fetch(url(`/service/${uuid}/call`), { method: 'POST', body: '{"parameters":{}}' })).status).to.equal(400);
@@ -123,7 +123,7 @@ describe('broker: REST API', function () {
     const offline = await fetch(url(`/service/${uuid}/configuration`), { method: 'POST', body: '{"params":{}}' });
     expect(offline.status).to.equal(409);
     expect((await json(offline)).error).to.match(/offline/);
-    expect((await fetch(url(`/service/${uuid}/call`), { method: 'POST', body: '{"functionId":"fn"}' })).status).to.equal(409);
+    expect((await fetch(url(`/service/${uuid}/call`), { method: 'POST', body: '{"functionId":"fn","parameters":{"dataObject":"x"}}' })).status).to.equal(409);
   });
 
   it('bad JSON → 400, too large → 413, unknown path → 404, wrong method → 405, Basic auth ignored', async () => {

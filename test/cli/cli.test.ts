@@ -1,5 +1,8 @@
 import { expect } from 'chai';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { bootstrap, selfDescriptionOf } from '../../lib';
 import type { MsbApp } from '../../lib';
 import { Drill } from '../../samples/drill';
@@ -13,10 +16,32 @@ describe('msb CLI (as processes)', function () {
   this.timeout(30_000);
 
   describe('msb describe', () => {
-    it('prints the self-description of the one service a module exports', async () => {
+    it('prints the self-description of the one service a module exports, the token masked unless --show-token', async () => {
+      const expected = selfDescriptionOf(Drill, { env: false, propertiesFile: false });
       const r = await run(['describe', join(ROOT, 'dist', 'samples', 'drill.js')]);
       expect(r.code, r.stderr).to.equal(0);
-      expect(JSON.parse(r.stdout)).to.deep.equal(selfDescriptionOf(Drill, { env: false, propertiesFile: false }));
+      expect(r.stdout).to.not.contain(expected.token);
+      expect(JSON.parse(r.stdout)).to.deep.equal({ ...expected, token: '<hidden: --show-token prints it>' });
+      const shown = await run(['describe', join(ROOT, 'dist', 'samples', 'drill.js'), '--show-token']);
+      expect(shown.code, shown.stderr).to.equal(0);
+      expect(JSON.parse(shown.stdout)).to.deep.equal(expected);
+    });
+
+    it('loads an ES module with top-level await, and says that a .ts file must be compiled first', async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'msb-describe-'));
+      try {
+        const esm = join(dir, 'service.mjs');
+        const drill = pathToFileURL(join(ROOT, 'dist', 'samples', 'drill.js')).href;
+        writeFileSync(esm, `const { Drill } = await import(${JSON.stringify(drill)});\nexport { Drill };\nexport const notAService = 1;\n`);
+        const r = await run(['describe', esm]);
+        expect(r.code, r.stderr).to.equal(0);
+        expect(JSON.parse(r.stdout).name).to.equal('Drill 7');
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+      const ts = await run(['describe', 'samples/drill.ts']);
+      expect(ts.code).to.equal(2);
+      expect(ts.stderr.trim()).to.equal('msb: samples/drill.ts is TypeScript: msb describe loads compiled JavaScript. Compile it first (npx tsc) and give the .js file, e.g. samples/drill.js under your outDir');
     });
 
     it('needs --export when a module exports several services, and fails in one line otherwise', async () => {
@@ -40,8 +65,8 @@ describe('msb CLI (as processes)', function () {
   it('answers --help with exit 0 and a usage error with exit 2', async () => {
     const help = await run(['--help']);
     expect(help.code).to.equal(0);
-    expect(help.stdout).to.contain('broker').and.contain('describe').and.contain('call').and.contain('config');
-    for (const sub of ['broker', 'describe', 'call', 'config']) {
+    expect(help.stdout).to.contain('broker').and.contain('describe').and.contain('call').and.contain('config').and.contain('services').and.contain('watch');
+    for (const sub of ['broker', 'describe', 'call', 'config', 'services', 'watch']) {
       const h = await run([sub, '--help']);
       expect(h.code, sub).to.equal(0);
       expect(h.stdout).to.contain(`Usage: msb ${sub}`);
@@ -51,6 +76,33 @@ describe('msb CLI (as processes)', function () {
     const badPort = await run(['broker', '--port', 'seventy']);
     expect(badPort.code).to.equal(2);
     expect(badPort.stderr).to.contain('a port is a whole number');
+    for (const bad of ['-1', '1.5', 'soon', '2147483648']) {
+      const r = await run(['broker', '--port', '0', '--heartbeat-ms', bad]);
+      expect(r.code, bad).to.equal(2);
+      expect(r.stderr, bad).to.contain('a duration is a whole number of milliseconds from 0 to 2147483647');
+    }
+    const badWait = await run(['call', 'x', 'f', '--wait', '0']);
+    expect(badWait.code).to.equal(2);
+    expect(badWait.stderr).to.contain('a wait is at least 1 ms');
+  });
+
+  it('answers --version with the package version', async () => {
+    const { version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
+    for (const flag of ['--version', '-V']) {
+      const r = await run([flag]);
+      expect(r.code, flag).to.equal(0);
+      expect(r.stdout.trim()).to.equal(version);
+    }
+  });
+
+  it('msb broker takes a heartbeat beyond 65535 ms (it used to be parsed as a port)', async () => {
+    const b = start(process.execPath, [CLI, 'broker', '--port', '0', '--heartbeat-ms', '70000']);
+    try {
+      await b.waitFor(/MSB broker listening: websocket/);
+    } finally {
+      b.signal('SIGINT');
+    }
+    expect((await b.exited).code).to.equal(0);
   });
 
   describe('msb broker, msb call and msb config', () => {
@@ -71,19 +123,58 @@ describe('msb CLI (as processes)', function () {
       await broker.waitFor(/registered SmartObject 76499d88-34cf-4836-8cc1-7e0d9c54dac1 "Drill 7"/);
       const rest = url.replace(/^ws/, 'http');
 
-      const call = await run(['call', app.uuid, 'drill', '{"dataObject":{"jobId":"J-1","depthMm":3,"material":"wood"}}', '--url', rest, '--correlation-id', 'cli-1']);
+      const job = '{"dataObject":{"jobId":"J-1","depthMm":3,"material":"wood"}}';
+      const call = await run(['call', app.uuid, 'drill', job, '--url', rest, '--correlation-id', 'cli-1']);
       expect(call.code, call.stderr).to.equal(0);
-      expect(call.stdout).to.contain('called drill');
+      expect(call.stdout).to.contain('called drill on 76499d88-34cf-4836-8cc1-7e0d9c54dac1 "Drill 7" (correlation cli-1)');
       await broker.waitFor(/event drillFinished from 76499d88\S* \(correlation cli-1\)/);
 
-      const config = await run(['config', app.uuid, 'speedRpm=1500', 'coolant=false', '--url', rest]);
+      // by name, waiting: stdout holds exactly the response event as one JSON line
+      const waited = await run(['call', 'Drill 7', 'drill', job, '--url', rest, '--correlation-id', 'cli-2', '--wait', '15000']);
+      expect(waited.code, waited.stderr).to.equal(0);
+      const lines = waited.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+      expect(lines).to.have.length(1);
+      expect(lines[0]).to.include({ service: app.uuid, eventId: 'drillFinished', correlationId: 'cli-2' });
+      expect(lines[0].payload).to.include({ jobId: 'J-1', ok: true });
+      expect(waited.stderr).to.contain('drillFinished from 76499d88-34cf-4836-8cc1-7e0d9c54dac1 "Drill 7" answered drill (correlation cli-2)');
+
+      const nope = await run(['call', 'Drill 7', 'nope', '{}', '--url', rest]);
+      expect(nope.code).to.equal(1);
+      expect(nope.stderr.trim()).to.equal('msb: broker answered 422: service 76499d88-34cf-4836-8cc1-7e0d9c54dac1 "Drill 7" has no function "nope"; it declares "drill" (--force sends anyway)');
+      const invalid = '{"dataObject":{"jobId":"J-2","depthMm":99,"material":"wood"}}';
+      const refused = await run(['call', 'Drill 7', 'drill', invalid, '--url', rest, '--wait']);
+      expect(refused.code).to.equal(1);
+      expect(refused.stderr.trim()).to.equal('msb: broker answered 422: the parameters do not fit the data format of drill: /dataObject/depthMm must be <= 50 (--force sends anyway)');
+      // forced, it reaches the service, which refuses it and answers nothing: the wait ends in a clear line
+      const forced = await run(['call', 'Drill 7', 'drill', invalid, '--url', rest, '--force', '--correlation-id', 'cli-3', '--wait', '300']);
+      expect(forced.code).to.equal(1);
+      expect(forced.stdout).to.equal('');
+      expect(forced.stderr.trim()).to.equal('msb: no response from 76499d88-34cf-4836-8cc1-7e0d9c54dac1 "Drill 7" to drill within 300 ms (correlation cli-3)');
+      await broker.waitFor(/call drill → 76499d88\S* \(correlation cli-3\)/);
+
+      const config = await run(['config', 'Drill 7', 'speedRpm=1500', 'coolant=false', '--url', rest]);
       expect(config.code, config.stderr).to.equal(0);
       await until(() => app!.instance.speedRpm === 1500 && app!.instance.coolant === false, 'the new configuration');
       await broker.waitFor(/configuration → 76499d88\S*: .*speedRpm/);
+      const unknownParam = await run(['config', app.uuid, 'speed=1', '--url', rest]);
+      expect(unknownParam.code).to.equal(1);
+      expect(unknownParam.stderr.trim()).to.equal('msb: broker answered 422: service 76499d88-34cf-4836-8cc1-7e0d9c54dac1 "Drill 7" has no configuration parameter "speed"; it declares "speedRpm", "coolant" (--force sends anyway)');
+      const wrongType = await run(['config', app.uuid, 'speedRpm=fast', '--url', rest]);
+      expect(wrongType.code).to.equal(1);
+      expect(wrongType.stderr.trim()).to.equal('msb: broker answered 422: speedRpm: "fast" is not an integer (INTEGER INT32) (--force sends anyway)');
+      expect(app.instance.speedRpm).to.equal(1500);
+
+      const table = await run(['services', '--url', rest]);
+      expect(table.code, table.stderr).to.equal(0);
+      expect(table.stdout).to.match(/^UUID +NAME +TYPE +ONLINE +EVENTS +FUNCTIONS\n76499d88-34cf-4836-8cc1-7e0d9c54dac1 +Drill 7 +SmartObject +yes +temperature,drillFinished,drillFailed +drill\n$/);
+      const listed = await run(['services', '--json', '--url', rest]);
+      expect(JSON.parse(listed.stdout)).to.deep.equal({
+        uuid: app.uuid, name: 'Drill 7', type: 'SmartObject', online: true, events: ['temperature', 'drillFinished', 'drillFailed'], functions: ['drill'],
+      });
 
       const unknown = await run(['call', '00000000-0000-4000-8000-000000000000', 'drill', '{}', '--url', rest]);
       expect(unknown.code).to.equal(1);
-      expect(unknown.stderr).to.match(/^msb: broker answered 404: /);
+      expect(unknown.stderr).to.match(/^msb: no service with uuid or name "00000000-0000-4000-8000-000000000000" is registered at http:\S+ \(registered: "Drill 7"\)/);
       const badJson = await run(['call', app.uuid, 'drill', '{nope', '--url', rest]);
       expect(badJson.code).to.equal(2);
       expect(badJson.stderr).to.contain('not valid JSON');
@@ -99,6 +190,41 @@ describe('msb CLI (as processes)', function () {
       const exit = await broker.exited;
       expect(exit.code).to.equal(0);
       expect(broker.stdout).to.contain('SIGINT: stopping the broker');
+    });
+
+    it('msb watch streams the events of a service as JSON lines until Ctrl-C', async () => {
+      broker = start(process.execPath, [CLI, 'broker', '--port', '0']);
+      const [, url] = await broker.waitFor(/MSB broker listening: websocket (ws:\/\/\S+), REST/);
+      app = await bootstrap(Drill, { url, env: false, propertiesFile: false, logger: silent });
+      const rest = url.replace(/^ws/, 'http');
+      const watch = start(process.execPath, [CLI, 'watch', 'Drill 7', '--event', 'drillFinished', '--url', rest]);
+      try {
+        await watch.waitFor(/watching 76499d88-34cf-4836-8cc1-7e0d9c54dac1 "Drill 7", event drillFinished at http:\S+ \(Ctrl-C stops\)/, 20_000, 'stderr');
+        for (const id of ['w-1', 'w-2']) {
+          const call = await run(['call', 'Drill 7', 'drill', '{"dataObject":{"jobId":"J-9","depthMm":1,"material":"wood"}}', '--url', rest, '-c', id]);
+          expect(call.code, call.stderr).to.equal(0);
+        }
+        await watch.waitFor(/"correlationId":"w-2"/);
+      } finally {
+        watch.signal('SIGINT');
+      }
+      const exit = await watch.exited;
+      expect(exit.code, watch.stderr).to.equal(0);
+      const events = watch.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+      expect(events.map((e) => [e.service, e.eventId, e.correlationId])).to.deep.equal([
+        [app.uuid, 'drillFinished', 'w-1'],
+        [app.uuid, 'drillFinished', 'w-2'],
+      ]);
+      for (const e of events) expect(e).to.have.keys('service', 'eventId', 'correlationId', 'priority', 'postDate', 'payload');
+
+      const gone = start(process.execPath, [CLI, 'watch', '--url', rest]);
+      await gone.waitFor(/watching every service/, 20_000, 'stderr');
+      broker.signal('SIGINT');
+      expect((await gone.exited).code).to.equal(1);
+      expect(gone.stderr).to.contain('ended the event stream');
+      const nobody = await run(['watch', 'nobody', '--url', rest]);
+      expect(nobody.code).to.equal(1);
+      expect(nobody.stderr).to.contain('cannot reach the broker');
     });
 
     it('fails in one line with exit 1 when the port is taken', async () => {

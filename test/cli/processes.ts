@@ -26,17 +26,18 @@ export class Running {
     this.exited = new Promise((resolve) => child.once('close', (code, signal) => resolve({ code, signal })));
   }
 
-  /** Resolves with the first match of `pattern` in stdout; rejects on timeout or exit. */
-  waitFor(pattern: RegExp, timeoutMs = 20_000): Promise<RegExpMatchArray> {
+  /** Resolves with the first match of `pattern` in stdout (or stderr); rejects on timeout or exit. */
+  waitFor(pattern: RegExp, timeoutMs = 20_000, stream: 'stdout' | 'stderr' = 'stdout'): Promise<RegExpMatchArray> {
     return new Promise((resolve, reject) => {
+      const source = stream === 'stdout' ? this.child.stdout : this.child.stderr;
       const check = () => {
-        const m = this.stdout.match(pattern);
+        const m = this[stream].match(pattern);
         if (m) { done(); resolve(m); }
       };
       const onExit = () => { check(); done(); reject(new Error(`process exited before printing ${pattern}; stdout:\n${this.stdout}\nstderr:\n${this.stderr}`)); };
       const timer = setTimeout(() => { done(); reject(new Error(`timed out waiting for ${pattern}; stdout:\n${this.stdout}\nstderr:\n${this.stderr}`)); }, timeoutMs);
-      const done = () => { clearTimeout(timer); this.child.stdout?.off('data', check); this.child.off('exit', onExit); };
-      this.child.stdout?.on('data', check);
+      const done = () => { clearTimeout(timer); source?.off('data', check); this.child.off('exit', onExit); };
+      source?.on('data', check);
       this.child.once('exit', onExit);
       check();
     });

@@ -64,8 +64,9 @@ describe('a newcomer installs the packed package and runs the README quickstart 
       const service = run(project, process.execPath, ['dist/quickstart.js'], cleanEnv({ MSB_URL: `ws://127.0.0.1:${port}` }));
       running.push(service);
       await service.waitFor(new RegExp(`Registered Drill 7 \\(${DRILL_UUID}\\) at ws://127\\.0\\.0\\.1:${port}`), 20_000);
-      const call = await exec(join(dir, 'node_modules', '.bin', 'msb'), ['call', DRILL_UUID, 'drill', '{"dataObject":{"jobId":"J-1","depthMm":12}}', '--url', `http://127.0.0.1:${port}`, '--correlation-id', kind], { cwd: dir });
-      expect(call.stderr).to.equal('');
+      // as the README's third command: by name, waiting for the response
+      const call = await exec(join(dir, 'node_modules', '.bin', 'msb'), ['call', 'Drill 7', 'drill', '{"dataObject":{"jobId":"J-1","depthMm":12}}', '--wait', '20000', '--url', `http://127.0.0.1:${port}`, '--correlation-id', kind], { cwd: dir });
+      expect(JSON.parse(call.stdout), call.stderr).to.deep.include({ service: DRILL_UUID, eventId: 'drillFinished', correlationId: kind });
       await broker.waitFor(new RegExp(`event drillFinished from ${DRILL_UUID} \\(correlation ${kind}\\)`), 20_000);
       await service.waitFor(new RegExp(`drilling J-1 \\(correlation ${kind}\\)`), 20_000);
       service.signal('SIGINT');
