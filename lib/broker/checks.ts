@@ -1,5 +1,5 @@
 import type { ValidateFunction } from 'ajv';
-import { isPlainObject } from '../protocol/errors';
+import { isPlainObject } from '../protocol';
 import { isBase64, isFloat, isInt32 } from '../schema/limits';
 import type { ServiceRecord } from './registry';
 

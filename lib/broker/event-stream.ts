@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { EventMessage } from '../protocol/messages';
+import type { EventMessage } from '../protocol';
 import { sendJson } from './http';
 
 /** One accepted event as the stream sends it (one JSON object per Server-Sent Event). */
