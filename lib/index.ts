@@ -15,6 +15,8 @@ export { bootstrap } from './client/bootstrap';
 export { MsbApp } from './client/app';
 export type { AppState, MsbAppEvents, FunctionCallInfo, AppCounters } from './client/app';
 export type { BootstrapOptions, EventCacheOptions, InFlightOptions } from './client/options';
+export type { ServiceClass, InstanceOptions, ServiceRuntimeOptions } from './client/service-options';
+export type { SubService } from './client/service-set';
 export type { DroppedEventInfo } from './client/publisher';
 export type { TlsOptions } from './client/connection';
 export type { ReconnectOptions } from './client/backoff';
@@ -23,7 +25,7 @@ export { respond } from './client/respond';
 export type { ResponseEvent, RespondOptions } from './client/respond';
 export {
   MsbRegistrationError, MsbConnectionError, MsbOfflineError, MsbClosedError, MsbPublishError, MsbFunctionError,
-  MsbProtocolError, MsbConfigError, MsbOutboxError, MsbDroppedError, MsbTimeoutError,
+  MsbProtocolError, MsbConfigError, MsbOutboxError, MsbDroppedError, MsbTimeoutError, MsbHookError,
 } from './errors';
 export { startBroker } from './broker';
 export type { Broker, BrokerOptions, BrokerEvents, FlowDefinition, ShortFlow } from './broker';
