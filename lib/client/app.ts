@@ -18,7 +18,6 @@ import type { OutboxCounters, OutboxLimits } from './outbox';
 import type { LoggedEvent, OutboxLog } from './outbox-log';
 import { Publisher } from './publisher';
 import type { DroppedEventInfo } from './publisher';
-import type { Logger } from './logger';
 import type { BootstrapOptions } from './options';
 
 /** Where the service stands with the MSB. */

@@ -7,6 +7,7 @@ import {
 import type { MsbError, MsbEvent, SelfDescription } from '../../lib';
 import type { EventEmitter } from 'node:events';
 import { Fixture, recordEvents, until, waitFor } from './helpers';
+import { startGateway } from '../../samples/gateway';
 
 const HALL = 'a0000000-0000-4000-8000-000000000001';
 const SAW = 'a0000000-0000-4000-8000-000000000002';
@@ -216,5 +217,20 @@ describe('runtime: a Gateway and its sub-services over one connection', function
     await until(() => events.length === 1, 'the MES event');
     expect(events[0]).to.include({ uuid: MES, eventId: 'pieces', dataObject: 3 });
     expect(broker.services().map((s) => [s.uuid, s.connected])).to.deep.equal([[SAW, false], [MES, true]]);
+  });
+
+  it('samples/gateway: the drill and the press answer calls behind one gateway', async () => {
+    const broker = await f.broker();
+    const events = recordEvents(broker);
+    const app = await startGateway(broker.url, { env: false, propertiesFile: false, logger: f.logger });
+    f.defer(() => app.close());
+    const [drill, press] = app.selfDescription().services!;
+    expect([drill.name, press.name]).to.deep.equal(['Drill 7', 'Press 3']);
+    await broker.callFunction(press.uuid, 'press', { dataObject: 'P-1' }, 'g-1');
+    await broker.callFunction(drill.uuid, 'drill', { dataObject: { jobId: 'J-1', depthMm: 1, material: 'wood' } }, 'g-2');
+    await until(() => events.length === 2, 'both answers');
+    expect(events.map((e) => [e.uuid, e.eventId, e.correlationId]).sort()).to.deep.equal([
+      [drill.uuid, 'drillFinished', 'g-2'], [press.uuid, 'pressed', 'g-1'],
+    ].sort());
   });
 });

@@ -6,6 +6,7 @@ import { promisify } from 'node:util';
 import { MsbValidationError } from '../../lib';
 import { testService } from '../../lib/testing';
 import { Drill } from '../../samples/drill';
+import { SimulatedDriver, Spindle, createContainer } from '../../samples/container';
 import { describeIsolated } from './helpers';
 
 const SCRIPT = join(__dirname, '..', '..', 'samples', 'print-self-description.js');
@@ -79,6 +80,30 @@ describe('samples/drill', () => {
     const violations = (error as MsbValidationError).violations.join('\n');
     expect(violations).to.match(/depthMm/).and.to.match(/material/);
     expect(bed.emitted).to.deep.equal([]);
+    await bed.close();
+  });
+});
+
+describe('samples/container', () => {
+  it('setSpeed drives the injected driver and answers speedSet; close() parks the spindle and reports it', async () => {
+    const driver = new SimulatedDriver();
+    const container = createContainer(driver);
+    const bed = await testService(Spindle, { factory: () => container.get(Spindle) });
+    const [answer] = await bed.call('setSpeed', { dataObject: 1500 }, { correlationId: 's-1' });
+    expect(answer).to.include({ eventId: 'speedSet', value: 1500, priority: 1, correlationId: 's-1' });
+    expect(driver.rpm).to.equal(1500);
+    await bed.close();
+    expect(driver.parked).to.equal(true);
+    // Temperature reports run on a timer from @OnRegistered; on a slow machine one may come in between.
+    expect(bed.emitted.map((e) => e.eventId).filter((id) => id !== 'temperature')).to.deep.equal(['speedSet', 'parked']);
+  });
+
+  it('refuses a speed that is no INT32 before the driver hears of it', async () => {
+    const driver = new SimulatedDriver();
+    const bed = await testService(Spindle, { instance: new Spindle(driver, 60_000) });
+    const error = await bed.call('setSpeed', { dataObject: 1500.5 }).then(() => undefined, (e: unknown) => e);
+    expect(error).to.be.instanceOf(MsbValidationError);
+    expect(driver.rpm).to.equal(0);
     await bed.close();
   });
 });

@@ -82,7 +82,7 @@ describe('testing: testService builds a service as bootstrap does, with no socke
     await bed.instance.force.emit(1, { priority: 'HIGH', correlationId: 'c-7', postDate: new Date(DUE) });
     await bed.instance.accepted.emit(Object.assign(new Job(), { jobId: 'J2', depthMm: 1, due: new Date(DUE) }));
     await bed.instance.stopped.emit();
-    expect(bed.emitted.map(({ postDate, ...rest }) => rest)).to.deep.equal([
+    expect(bed.emitted.map(({ postDate: _postDate, ...rest }) => rest)).to.deep.equal([
       { uuid: UUID, eventId: 'force', value: 12.5, priority: 1 },
       { uuid: UUID, eventId: 'force', value: 1, priority: 2, correlationId: 'c-7' },
       { uuid: UUID, eventId: 'accepted', value: { jobId: 'J2', depthMm: 1, due: DUE }, priority: 0 },
@@ -105,8 +105,8 @@ describe('testing: testService builds a service as bootstrap does, with no socke
     await bed.instance.force.emit(3); // not a response: never among a call's results
     const accepted = await bed.call('press', { dataObject: { jobId: 'J3', depthMm: 4, due: DUE } }, { correlationId: 'c-1' });
     const refused = await bed.call('press', { dataObject: { jobId: 'J4', depthMm: 40, due: DUE } }, { correlationId: 'c-2' });
-    expect(accepted.map(({ postDate, ...r }) => r)).to.deep.equal([{ uuid: UUID, eventId: 'accepted', value: { jobId: 'J3', depthMm: 4, due: DUE }, priority: 0, correlationId: 'c-1' }]);
-    expect(refused.map(({ postDate, ...r }) => r)).to.deep.equal([{ uuid: UUID, eventId: 'refused', value: 'J4 too deep', priority: 0, correlationId: 'c-2' }]);
+    expect(accepted.map(({ postDate: _postDate, ...r }) => r)).to.deep.equal([{ uuid: UUID, eventId: 'accepted', value: { jobId: 'J3', depthMm: 4, due: DUE }, priority: 0, correlationId: 'c-1' }]);
+    expect(refused.map(({ postDate: _postDate, ...r }) => r)).to.deep.equal([{ uuid: UUID, eventId: 'refused', value: 'J4 too deep', priority: 0, correlationId: 'c-2' }]);
     expect(bed.instance.log.slice(1)).to.deep.equal(['press J3 Date c-1', 'press J4 Date c-2']);
     expect(bed.emitted.map((e) => e.eventId)).to.deep.equal(['force', 'accepted', 'refused']);
   });
