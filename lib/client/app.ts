@@ -103,6 +103,8 @@ export class MsbApp<T extends object = object> {
   private lostAt?: number;
   private readonly abortListener = (): void => void this.close();
   private readonly signalListeners = new Map<NodeJS.Signals, () => void>();
+  /** Gateway sub-services removed: their events still waiting are never sent. */
+  private readonly removedServices = new Set<string>();
 
   /** @internal use `bootstrap` */
   constructor(loaded: LoadedService, subServices: readonly LoadedService[], private readonly options: InternalOptions) {
@@ -197,6 +199,7 @@ export class MsbApp<T extends object = object> {
     this.services.check(loaded);
     const runtime = new ServiceRuntime(loaded, this.host, this.options);
     this.services.add(runtime);
+    this.removedServices.delete(runtime.uuid);
     this.options.logger.info(`Gateway ${this.identity.name}: added ${loaded.identity.name} (${loaded.identity.uuid})`);
     this.reRegister();
     return runtime.instance as S;
@@ -217,9 +220,18 @@ export class MsbApp<T extends object = object> {
     // Events of a service the MSB no longer lists would be refused: deliver them while it still does.
     await this.publisher.flush(this.options.closeTimeoutMs || undefined).catch((e: MsbError) => this.report(e));
     this.services.remove(uuid);
+    this.removedServices.add(uuid);
+    this.discardRemoved();
     this.options.logger.info(`Gateway ${this.identity.name}: removed ${runtime.identity.name} (${uuid})`);
     this.reRegister();
     return true;
+  }
+
+  private discardRemoved(): void {
+    if (this.removedServices.size === 0) return;
+    this.publisher.discardServices(this.removedServices);
+    // Nothing pending at all: no event of a removed service can turn up again.
+    if (this.publisher.pending === 0) this.removedServices.clear();
   }
 
   private reRegister(): void {
@@ -421,6 +433,8 @@ export class MsbApp<T extends object = object> {
       } else this.options.logger.debug(`Registered ${this.identity.uuid} again`);
       this.lostAt = undefined;
       this.emitter.emit('registered');
+      // Events of a removed sub-service that were put back after a connection loss.
+      this.discardRemoved();
       this.publisher.registered();
       for (const s of this.services.all()) void s.runHooks('registered');
     } else if (REGISTRATION_STATUSES.has(status)) {

@@ -22,7 +22,7 @@ export interface OutboxCounters {
   acknowledged: number;
   /** Refused by the MSB (`NIO_*EVENT_FORWARDING_ERROR`). */
   refused: number;
-  /** Dropped because the offline cache was full (oldest never-sent event first). */
+  /** Dropped because the offline cache was full (oldest never-sent event first), or not sent for a gateway sub-service that was removed. */
   dropped: number;
   /** Sent again after a connection loss, because no acknowledgement had arrived. */
   resent: number;
@@ -188,6 +188,26 @@ export class Outbox {
     // Events in flight were taken before whatever still waits to be resent: they go first.
     for (let i = events.length - 1; i >= 0; i--) this.resend.unshift(events[i]);
     return events.length;
+  }
+
+  /**
+   * Removes the waiting events (never sent, or to be sent again) that `match` picks, counted as
+   * dropped, and returns them. Events in flight stay: the MSB answers each of them.
+   */
+  discardWaiting(match: (event: OutgoingEvent) => boolean): OutgoingEvent[] {
+    const out: OutgoingEvent[] = [];
+    for (const d of [this.resend, this.queue]) {
+      const all = d.drain();
+      for (const e of all) {
+        if (!match(e)) d.push(e);
+        else {
+          out.push(e);
+          if (d === this.queue) this.queuedBytes -= costOf(e);
+        }
+      }
+    }
+    this.counts.dropped += out.length;
+    return out;
   }
 
   /** Removes every event not yet finished (on close), oldest first. */

@@ -225,6 +225,23 @@ export class Publisher {
   }
 
   /**
+   * Drops the waiting events of services the MSB no longer lists (gateway sub-services removed):
+   * sent after a registration without them, they would be refused as unauthorized over and over.
+   * Each is reported as dropped; an `emit(…, { acknowledged: true })` waiting for one rejects.
+   */
+  discardServices(uuids: ReadonlySet<string>): void {
+    if (uuids.size === 0) return;
+    const prefixes = [...uuids].map((u) => `E {"uuid":${JSON.stringify(u)},`);
+    const gone = this.outbox.discardWaiting((e) => prefixes.some((p) => e.message.startsWith(p)));
+    for (const d of gone) {
+      this.finished(d);
+      this.settleAck(d.seq, new MsbClosedError(`Event ${d.eventId} #${d.seq} was not sent: its service was removed from the gateway`));
+      this.host.dropped({ eventId: d.eventId, ...(d.correlationId !== undefined ? { correlationId: d.correlationId } : {}), seq: d.seq });
+    }
+    if (gone.length > 0) this.host.logger.warn(`Dropped ${gone.length} event${gone.length === 1 ? '' : 's'} not yet sent for gateway sub-services that were removed`);
+  }
+
+  /**
    * Resolves once every event accepted so far is finished: acknowledged by the MSB (or written,
    * when it does not acknowledge), refused, or dropped. Refusals and drops are reported as they
    * happen. Rejects with {@link MsbTimeoutError} after `timeoutMs`, or {@link MsbClosedError} on close.

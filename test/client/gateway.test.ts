@@ -233,4 +233,32 @@ describe('runtime: a Gateway and its sub-services over one connection', function
       [drill.uuid, 'drillFinished', 'g-2'], [press.uuid, 'pressed', 'g-1'],
     ].sort());
   });
+
+  it('removing a sub-service while offline drops its waiting events (reported), and the gateway registers without it, once', async () => {
+    let broker = await f.broker();
+    const port = broker.port;
+    const app = await f.app(HallB, { url: broker.url, heartbeatMs: 0, closeTimeoutMs: 100, services: [Saw, Lathe] });
+    const saw = app.serviceInstance<Saw>(SAW)!;
+    const errors: MsbError[] = [];
+    app.on('error', (e) => errors.push(e));
+    const dropped: string[] = [];
+    app.on('dropped', (d) => dropped.push(d.eventId));
+    const lost = waitFor(app, 'disconnected');
+    await broker.close();
+    await lost;
+    const acknowledged = saw.cut.emit(7, { acknowledged: true }).then(() => 'delivered', (e: Error) => e.message);
+    await app.serviceInstance<Lathe>(LATHE)!.turned.emit('kept');
+    expect(await app.removeService(SAW)).to.equal(true);
+    expect(await acknowledged).to.equal('Event cut #1 was not sent: its service was removed from the gateway');
+    expect(dropped).to.deep.equal(['cut']);
+    expect(errors.map((e) => e.name)).to.deep.equal(['MsbTimeoutError']); // the flush could not finish offline
+    broker = await f.broker({ port });
+    const events = recordEvents(broker);
+    const seen = registrations(broker as unknown as EventEmitter);
+    await waitFor(app, 'registered', () => true, 10_000);
+    await until(() => events.length === 1, 'the lathe event');
+    expect(events.map((e) => [e.uuid, e.eventId])).to.deep.equal([[LATHE, 'turned']]);
+    expect(seen.map((r) => r.uuid)).to.deep.equal([HALL, LATHE]);
+    expect(app.counters()).to.include({ accepted: 2, acknowledged: 1, dropped: 1, queued: 0, inFlight: 0 });
+  });
 });
