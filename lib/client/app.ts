@@ -17,7 +17,7 @@ import type { SubService } from './service-set';
 import type { OutboxCounters, OutboxLimits } from './outbox';
 import type { LoggedEvent, OutboxLog } from './outbox-log';
 import { Publisher } from './publisher';
-import type { DroppedEventInfo } from './publisher';
+import type { DroppedEventInfo, ServiceCounters } from './publisher';
 import type { BootstrapOptions } from './options';
 
 /** Where the service stands with the MSB. */
@@ -133,6 +133,7 @@ export class MsbApp<T extends object = object> {
       },
       { limits: options.limits, highWaterMark: options.highWaterMark, ackTimeoutMs: options.ackTimeoutMs, durable: options.durable },
     );
+    if (loaded.identity.kind === 'Gateway') this.publisher.countPerService();
     if (options.durable && options.durable.events.length > 0) {
       options.logger.info(`Restored ${options.durable.events.length} events from the durable outbox; they are sent first`);
     }
@@ -238,9 +239,19 @@ export class MsbApp<T extends object = object> {
     if (this.connection.isOpen && !this.closing) this.register();
   }
 
-  /** Delivery and connection counters. */
+  /** Delivery and connection counters (of the whole connection: a gateway's sub-services included). */
   counters(): AppCounters {
     return { ...this.publisher.counters(), reconnects: this.reconnects, registrations: this.registrations };
+  }
+
+  /**
+   * A gateway's delivery counters of one of its services (the gateway's own uuid or a sub-service's):
+   * events accepted, acknowledged, refused, dropped, waiting and in flight. Undefined for a uuid that
+   * is no service of this gateway, and for a plain service (use `counters()`).
+   */
+  serviceCounters(uuid: string): ServiceCounters | undefined {
+    if (this.identity.kind !== 'Gateway' || !this.services.get(uuid)) return undefined;
+    return this.publisher.serviceCounters(uuid);
   }
 
   /**

@@ -223,6 +223,11 @@ export class Outbox {
     return [...this.inFlight.toArray(), ...this.resend.toArray(), ...this.queue.toArray()].sort((a, b) => a.seq - b.seq);
   }
 
+  /** The events in flight, oldest first. */
+  inFlightEvents(): OutgoingEvent[] {
+    return this.inFlight.toArray();
+  }
+
   /** Bytes of never-sent events held. */
   get bytesQueued(): number {
     return this.queuedBytes;

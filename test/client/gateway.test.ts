@@ -129,6 +129,11 @@ describe('runtime: a Gateway and its sub-services over one connection', function
     expect((sawAgain.configuration.parameters as Record<string, { value: unknown }>).bladeMm.value).to.equal(350);
     await until(() => app.counters().registrations === 2, 'the MSB answered the re-registration');
     expect(app.counters()).to.include({ accepted: 4, acknowledged: 4 });
+    const zero = { refused: 0, dropped: 0, queued: 0, inFlight: 0 };
+    expect(app.serviceCounters(HALL)).to.deep.equal({ accepted: 1, acknowledged: 1, ...zero });
+    expect(app.serviceCounters(SAW)).to.deep.equal({ accepted: 2, acknowledged: 2, ...zero });
+    expect(app.serviceCounters(OVEN)).to.deep.equal({ accepted: 1, acknowledged: 1, ...zero });
+    expect(app.serviceCounters(MES)).to.equal(undefined);
   });
 
   it('validation, errors and respond() work per sub-service as for a plain service', async () => {
@@ -251,6 +256,8 @@ describe('runtime: a Gateway and its sub-services over one connection', function
     expect(await app.removeService(SAW)).to.equal(true);
     expect(await acknowledged).to.equal('Event cut #1 was not sent: its service was removed from the gateway');
     expect(dropped).to.deep.equal(['cut']);
+    expect(app.serviceCounters(SAW)).to.equal(undefined);
+    expect(app.serviceCounters(LATHE)).to.deep.equal({ accepted: 1, acknowledged: 0, refused: 0, dropped: 0, queued: 1, inFlight: 0 });
     expect(errors.map((e) => e.name)).to.deep.equal(['MsbTimeoutError']); // the flush could not finish offline
     broker = await f.broker({ port });
     const events = recordEvents(broker);
