@@ -180,6 +180,13 @@ describe('testing: testService builds a service as bootstrap does, with no socke
     expect((threw as Error).message).to.match(/options.factory threw: no PLC/);
   });
 
+  it('msb-decorators/testing loads no broker code', async () => {
+    const script = `require(${JSON.stringify(join(__dirname, '..', '..', 'lib', 'testing'))});` +
+      "process.stdout.write(JSON.stringify(Object.keys(require.cache).filter((k) => /[\\\\/]lib[\\\\/]broker[\\\\/]/.test(k))));";
+    const { stdout } = await promisify(execFile)(process.execPath, ['-e', script], { timeout: 20_000 });
+    expect(JSON.parse(stdout)).to.deep.equal([]);
+  });
+
   it('runs under node:test', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'msb-node-test-'));
     try {
