@@ -194,7 +194,10 @@ export class MsbApp<T extends object = object> {
    * @throws {MsbDeclarationError} for a wrongly declared service; {@link MsbConfigurationError} when
    * this app is no gateway or the uuid is taken; {@link MsbClosedError} after `close()`.
    */
-  addService<S extends object>(service: (abstract new (...args: never[]) => S) | S): S {
+  addService<S extends object>(service: new () => S): S;
+  /** Adds a sub-service instance (a class whose constructor takes arguments is given this way). */
+  addService<S extends object>(instance: S extends Function ? never : S): S;
+  addService<S extends object>(service: (new () => S) | S): S {
     if (this.closing) throw new MsbClosedError('addService(): the app is closing');
     const loaded = loadSubService(service as SubService);
     this.services.check(loaded);
