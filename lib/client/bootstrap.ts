@@ -14,11 +14,13 @@ const SIGNALS = new Set(['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', 'SIGBREAK', '
 
 /**
  * Starts an annotated class as a live MSB service: reads its declaration, creates the
- * instance (unless `options.instance` is given), connects, registers, and from then on
- * publishes its events and routes calls and configuration changes to it.
+ * instance (unless `options.instance` or `options.factory` gives it), connects, registers, and
+ * from then on publishes its events and routes calls and configuration changes to it. A
+ * `@Gateway` registers the sub-services of `options.services` with it, over the one connection.
  *
  * @throws {MsbDeclarationError} when the class is declared wrongly (all problems at once).
- * @throws {MsbConfigurationError} for missing or malformed options (no URL, …).
+ * @throws {MsbConfigurationError} for missing or malformed options (no URL, a factory that throws or
+ * gives no instance of the class, sub-services for a class that is no gateway, …).
  * @throws {MsbRegistrationError} when the MSB refuses the registration (with `waitForRegistration`).
  * @throws {MsbConnectionError} when no registration happened within `registrationTimeoutMs`.
  *
