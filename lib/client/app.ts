@@ -46,7 +46,7 @@ export interface MsbAppEvents {
   configChanged: [changes: Record<string, unknown>, uuid?: string];
   /** Every state change. */
   stateChange: [state: AppState];
-  /** An event was dropped from the full offline cache (never while registered). */
+  /** An event was dropped from the full offline cache (never while registered), or was not sent for a removed gateway sub-service. */
   dropped: [event: DroppedEventInfo];
 }
 
@@ -389,7 +389,8 @@ export class MsbApp<T extends object = object> {
     if (info.reason) this.lastConnectionProblem = info.reason;
     this.emitter.emit('disconnected', info);
     const hookInfo = { code: info.code, reason: info.reason, ...(info.reconnectInMs !== undefined ? { reconnectInMs: info.reconnectInMs } : {}) };
-    for (const s of this.services.all()) void s.runHooks('disconnected', hookInfo);
+    // A loss, not each failed attempt to reconnect: the hook hears once per connection.
+    if (wasOpen) for (const s of this.services.all()) void s.runHooks('disconnected', hookInfo);
     if (info.httpStatus !== undefined) {
       this.report(new MsbConnectionError(`The MSB at ${url} refused the websocket upgrade with HTTP ${info.httpStatus}; is this the MSB's websocket interface (for example ws://host:8085)? Not retried`));
     } else if (info.reconnectInMs === undefined) {

@@ -26,8 +26,9 @@ export function OnRegistered(): MethodDecorator {
 }
 
 /**
- * Marks a method called when the connection to the MSB is lost, with
- * `{ code, reason, reconnectInMs? }`. A failure is reported as an `error` app event.
+ * Marks a method called when an open connection to the MSB is lost (once per connection, not
+ * for each failed attempt to reconnect), with `{ code, reason, reconnectInMs? }`. A failure is
+ * reported as an `error` app event.
  */
 export function OnDisconnected(): MethodDecorator {
   return hookDecorator('disconnected', 'OnDisconnected');
