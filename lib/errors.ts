@@ -144,3 +144,18 @@ export class MsbDroppedError extends MsbError {
 
 /** Something the caller waited for did not happen in time (for example `app.flush(timeoutMs)`). */
 export class MsbTimeoutError extends MsbError {}
+
+/** A lifecycle hook (`@OnRegistered`, `@OnDisconnected`, `@OnClose`) threw or rejected; the service went on. */
+export class MsbHookError extends MsbError {
+  constructor(
+    readonly className: string,
+    readonly method: string,
+    readonly hook: 'registered' | 'disconnected' | 'close',
+    reason: string,
+    options?: { cause?: unknown },
+  ) {
+    const name = hook === 'registered' ? 'OnRegistered' : hook === 'disconnected' ? 'OnDisconnected' : 'OnClose';
+    super(`@${name} ${className}.${method} failed: ${reason}`);
+    if (options && 'cause' in options) (this as { cause?: unknown }).cause = options.cause;
+  }
+}

@@ -15,7 +15,9 @@ export { bootstrap } from './client/bootstrap';
 export type { MsbApp } from './client/app';
 export type { AppState, MsbAppEvents, FunctionCallInfo, AppCounters } from './client/app';
 export type { BootstrapOptions, EventCacheOptions, InFlightOptions } from './client/options';
-export type { DroppedEventInfo } from './client/publisher';
+export type { ServiceClass, InstanceOptions, ServiceRuntimeOptions } from './client/service-options';
+export type { SubService } from './client/service-set';
+export type { DroppedEventInfo, ServiceCounters } from './client/publisher';
 export type { TlsOptions } from './client/connection';
 export type { ReconnectOptions } from './client/backoff';
 export type { Logger } from './client/logger';
@@ -26,5 +28,5 @@ export { respond } from './client/respond';
 export type { ResponseEvent, RespondOptions } from './client/respond';
 export {
   MsbRegistrationError, MsbConnectionError, MsbOfflineError, MsbClosedError, MsbPublishError, MsbFunctionError,
-  MsbProtocolError, MsbConfigError, MsbOutboxError, MsbDroppedError, MsbTimeoutError,
+  MsbProtocolError, MsbConfigError, MsbOutboxError, MsbDroppedError, MsbTimeoutError, MsbHookError,
 } from './errors';

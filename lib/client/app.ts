@@ -1,28 +1,23 @@
 import { EventEmitter } from 'node:events';
-import { PONG, Status, encodeRegistration, eventEncoder, parseServerMessage } from '../protocol';
-import type { ConfigurationMessage, EventEncoder, ServerMessage, StatusCode } from '../protocol';
-import type { EmitOptions, MsbEvent } from '../decorators/event';
-import { priorityNumber } from '../metadata/priority';
-import type { EventModel, ServiceIdentity, ServiceModel } from '../metadata/model';
-import { describe } from '../metadata/self-description';
-import type { ConfigState, SelfDescription } from '../metadata/self-description';
-import { compileCodec } from '../schema/value-codec';
-import type { ValueCodec } from '../schema/value-codec';
+import { PONG, Status, encodeRegistration, parseServerMessage } from '../protocol';
+import type { ConfigurationMessage, FunctionCallMessage, ServerMessage, StatusCode } from '../protocol';
+import type { EmitOptions } from '../decorators/event';
+import type { LoadedService, SelfDescription } from '../metadata/self-description';
 import {
-  MsbClosedError, MsbConfigError, MsbConnectionError, MsbError, MsbOfflineError, MsbProtocolError, MsbPublishError,
+  MsbClosedError, MsbConnectionError, MsbError, MsbOfflineError, MsbProtocolError, MsbPublishError,
   MsbRegistrationError, MsbValidationError,
 } from '../errors';
 import { Backoff } from './backoff';
 import { Connection, describeReconnect } from './connection';
 import type { CloseInfo, ConnectionOptions } from './connection';
-import { Dispatcher } from './dispatcher';
+import { ServiceRuntime } from './service-runtime';
+import type { EncodedEvent, RuntimeOptions, ServiceHost } from './service-runtime';
+import { ServiceSet, loadSubService } from './service-set';
+import type { SubService } from './service-set';
 import type { OutboxCounters, OutboxLimits } from './outbox';
 import type { LoggedEvent, OutboxLog } from './outbox-log';
 import { Publisher } from './publisher';
-import { describeThrown } from '../util/describe-thrown';
-import { isoNow } from '../util/iso-now';
-import type { DroppedEventInfo } from './publisher';
-import type { Logger } from './logger';
+import type { DroppedEventInfo, ServiceCounters } from './publisher';
 import type { BootstrapOptions } from './options';
 
 /** Where the service stands with the MSB. */
@@ -32,6 +27,8 @@ export type AppState = 'disconnected' | 'connecting' | 'connected' | 'registered
 export interface FunctionCallInfo {
   functionId: string;
   correlationId?: string;
+  /** The gateway sub-service called; absent for the main service. */
+  uuid?: string;
   parameters: Record<string, unknown>;
 }
 
@@ -45,11 +42,11 @@ export interface MsbAppEvents {
   error: [error: MsbError];
   /** A function call arrived (before its handler runs). */
   functionCall: [call: FunctionCallInfo];
-  /** Configuration parameters changed; keys are property names. */
-  configChanged: [changes: Record<string, unknown>];
+  /** Configuration parameters changed; keys are property names. `uuid` names a gateway sub-service. */
+  configChanged: [changes: Record<string, unknown>, uuid?: string];
   /** Every state change. */
   stateChange: [state: AppState];
-  /** An event was dropped from the full offline cache (never while registered). */
+  /** An event was dropped from the full offline cache (never while registered), or was not sent for a removed gateway sub-service. */
   dropped: [event: DroppedEventInfo];
 }
 
@@ -59,8 +56,7 @@ export interface AppCounters extends OutboxCounters {
   registrations: number;
 }
 
-type InternalOptions = Required<Pick<BootstrapOptions, 'validate' | 'maxConcurrentCalls' | 'maxQueuedCalls' | 'callTimeoutMs' | 'closeTimeoutMs' | 'ackTimeoutMs'>> & {
-  logger: Logger;
+type InternalOptions = RuntimeOptions & Required<Pick<BootstrapOptions, 'closeTimeoutMs' | 'ackTimeoutMs'>> & {
   cacheEnabled: boolean;
   /** The offline cache and in-flight window bounds. */
   limits: OutboxLimits;
@@ -68,11 +64,11 @@ type InternalOptions = Required<Pick<BootstrapOptions, 'validate' | 'maxConcurre
   highWaterMark: number;
   /** How long the MSB may take to answer a registration before the service connects anew. */
   registrationAnswerTimeoutMs: number;
-  /** Largest event frame sent. */
-  maxEventBytes: number;
   durable?: { log: OutboxLog; events: LoggedEvent[] };
   connection: ConnectionOptions;
   signal?: AbortSignal;
+  /** Signals that close the app (then raised again, so that the process ends as it would have). */
+  closeOnSignals: readonly NodeJS.Signals[];
 };
 
 const IO_CONNECTED_GRACE_MS = 2000;
@@ -90,10 +86,8 @@ export class MsbApp<T extends object = object> {
   private readonly emitter = new EventEmitter();
   private readonly connection: Connection;
   private readonly publisher: Publisher;
-  private readonly dispatcher: Dispatcher;
-  private readonly codecs = new Map<string, ValueCodec>();
-  private readonly encoders = new Map<string, EventEncoder>();
-  private readonly eventsById = new Map<string, EventModel>();
+  private readonly services: ServiceSet;
+  private readonly host: ServiceHost;
   private registrationPending = false;
   private graceTimer?: NodeJS.Timeout;
   private retryTimer?: NodeJS.Timeout;
@@ -108,16 +102,27 @@ export class MsbApp<T extends object = object> {
   /** When the registered service lost its connection (for the log line at re-registration). */
   private lostAt?: number;
   private readonly abortListener = (): void => void this.close();
+  private readonly signalListeners = new Map<NodeJS.Signals, () => void>();
+  /** Gateway sub-services removed: their events still waiting are never sent. */
+  private readonly removedServices = new Set<string>();
 
   /** @internal use `bootstrap` */
-  constructor(
-    private readonly model: ServiceModel,
-    private readonly identity: ServiceIdentity,
-    private readonly config: readonly ConfigState[],
-    instance: T,
-    private readonly options: InternalOptions,
-  ) {
-    this.instance = instance;
+  constructor(loaded: LoadedService, subServices: readonly LoadedService[], private readonly options: InternalOptions) {
+    this.host = {
+      send: (event) => this.send(event),
+      report: (error) => this.report(error),
+      configChanged: (service, changes) => {
+        this.emitter.emit('configChanged', changes, ...(service !== this.services.main ? [service.uuid] : []));
+        // The MSB shows the values from the last registration, so tell it the new ones.
+        if (this.connection.isOpen && (this.currentState === 'registered' || this.currentState === 'connected')) this.register();
+      },
+    };
+    this.services = new ServiceSet(new ServiceRuntime(loaded, this.host, options));
+    for (const sub of subServices) {
+      this.services.check(sub);
+      this.services.add(new ServiceRuntime(sub, this.host, options));
+    }
+    this.instance = this.services.main.instance as T;
     this.publisher = new Publisher(
       {
         send: (message, onWritten) => this.connection.send(message, onWritten),
@@ -128,28 +133,10 @@ export class MsbApp<T extends object = object> {
       },
       { limits: options.limits, highWaterMark: options.highWaterMark, ackTimeoutMs: options.ackTimeoutMs, durable: options.durable },
     );
+    if (loaded.identity.kind === 'Gateway') this.publisher.countPerService();
     if (options.durable && options.durable.events.length > 0) {
       options.logger.info(`Restored ${options.durable.events.length} events from the durable outbox; they are sent first`);
     }
-    for (const e of model.events) {
-      this.eventsById.set(e.eventId, e);
-      if (e.type) this.codecs.set(e.eventId, compileCodec(e.type, { validate: options.validate }));
-      this.encoders.set(e.eventId, eventEncoder(identity.uuid, e.eventId));
-      const emitter: MsbEvent<unknown> = {
-        eventId: e.eventId,
-        emit: (value?: unknown, opts?: EmitOptions) => this.publishEvent(e, value, opts ?? {}),
-      };
-      Object.defineProperty(instance, e.propertyKey, { value: emitter, enumerable: false, configurable: true, writable: false });
-    }
-    this.dispatcher = new Dispatcher(instance, model.functions, model.events, {
-      validate: options.validate,
-      maxConcurrentCalls: options.maxConcurrentCalls,
-      maxQueuedCalls: options.maxQueuedCalls,
-      callTimeoutMs: options.callTimeoutMs,
-      logger: options.logger,
-      publish: (event, value, correlationId, respondOptions) => this.publishEvent(event, value, { ...respondOptions, correlationId }),
-      report: (error) => this.report(error),
-    });
     this.connection = new Connection({ ...options.connection, eventsWaiting: () => this.publisher.pending > 0 });
     this.registrationBackoff = new Backoff(options.connection.reconnect === false ? {} : options.connection.reconnect);
     this.connection.on('connecting', () => this.setState('connecting'));
@@ -162,6 +149,10 @@ export class MsbApp<T extends object = object> {
   /** The service's uuid. */
   get uuid(): string {
     return this.identity.uuid;
+  }
+
+  private get identity(): LoadedService['identity'] {
+    return this.services.main.identity;
   }
 
   get state(): AppState {
@@ -188,12 +179,82 @@ export class MsbApp<T extends object = object> {
 
   /** The self-description as it is sent now (current configuration values included). */
   selfDescription(): SelfDescription {
-    return describe(this.model, this.identity, this.config, this.instance);
+    return this.services.describe();
   }
 
-  /** Delivery and connection counters. */
+  /** The instance of a gateway sub-service (or of the main service) by uuid; undefined for an unknown uuid. */
+  serviceInstance<S extends object = object>(uuid: string): S | undefined {
+    return this.services.get(uuid)?.instance as S | undefined;
+  }
+
+  /**
+   * Adds a sub-service to this gateway at run time: a decorated class (made with its no-argument
+   * constructor) or an instance. It is read and checked as `bootstrap` reads a service, then the
+   * gateway registers once more with it. Returns the sub-service's instance.
+   * @throws {MsbDeclarationError} for a wrongly declared service; {@link MsbConfigurationError} when
+   * this app is no gateway or the uuid is taken; {@link MsbClosedError} after `close()`.
+   */
+  addService<S extends object>(service: new () => S): S;
+  /** Adds a sub-service instance (a class whose constructor takes arguments is given this way). */
+  addService<S extends object>(instance: S extends Function ? never : S): S;
+  addService<S extends object>(service: (new () => S) | S): S {
+    if (this.closing) throw new MsbClosedError('addService(): the app is closing');
+    const loaded = loadSubService(service as SubService);
+    this.services.check(loaded);
+    const runtime = new ServiceRuntime(loaded, this.host, this.options);
+    this.services.add(runtime);
+    this.removedServices.delete(runtime.uuid);
+    this.options.logger.info(`Gateway ${this.identity.name}: added ${loaded.identity.name} (${loaded.identity.uuid})`);
+    this.reRegister();
+    return runtime.instance as S;
+  }
+
+  /**
+   * Removes a sub-service from this gateway: its emits are refused from now on, its
+   * `@OnClose` hooks and running calls are awaited, the events it already emitted are delivered
+   * (within `closeTimeoutMs`), then the gateway registers once more without it.
+   * Resolves false when no sub-service has this uuid.
+   */
+  async removeService(uuid: string): Promise<boolean> {
+    const runtime = this.services.get(uuid);
+    if (!runtime || runtime === this.services.main) return false;
+    await runtime.runHooks('close');
+    runtime.stop(`service ${uuid} was removed from the gateway`);
+    await runtime.idle();
+    // Events of a service the MSB no longer lists would be refused: deliver them while it still does.
+    await this.publisher.flush(this.options.closeTimeoutMs || undefined).catch((e: MsbError) => this.report(e));
+    this.services.remove(uuid);
+    this.removedServices.add(uuid);
+    this.discardRemoved();
+    this.options.logger.info(`Gateway ${this.identity.name}: removed ${runtime.identity.name} (${uuid})`);
+    this.reRegister();
+    return true;
+  }
+
+  private discardRemoved(): void {
+    if (this.removedServices.size === 0) return;
+    this.publisher.discardServices(this.removedServices);
+    // Nothing pending at all: no event of a removed service can turn up again.
+    if (this.publisher.pending === 0) this.removedServices.clear();
+  }
+
+  private reRegister(): void {
+    if (this.connection.isOpen && !this.closing) this.register();
+  }
+
+  /** Delivery and connection counters (of the whole connection: a gateway's sub-services included). */
   counters(): AppCounters {
     return { ...this.publisher.counters(), reconnects: this.reconnects, registrations: this.registrations };
+  }
+
+  /**
+   * A gateway's delivery counters of one of its services (the gateway's own uuid or a sub-service's):
+   * events accepted, acknowledged, refused, dropped, waiting and in flight. Undefined for a uuid that
+   * is no service of this gateway, and for a plain service (use `counters()`).
+   */
+  serviceCounters(uuid: string): ServiceCounters | undefined {
+    if (this.identity.kind !== 'Gateway' || !this.services.get(uuid)) return undefined;
+    return this.publisher.serviceCounters(uuid);
   }
 
   /**
@@ -214,9 +275,7 @@ export class MsbApp<T extends object = object> {
    * @throws (rejects) {@link MsbValidationError} for a value that does not fit the event's data format.
    */
   publish(eventId: string, value?: unknown, options: EmitOptions = {}): Promise<void> {
-    const event = this.eventsById.get(eventId);
-    if (!event) return Promise.reject(new MsbValidationError(`event ${eventId}`, [`${this.model.className} declares no event "${eventId}" (known: ${[...this.eventsById.keys()].join(', ')})`]));
-    return this.publishEvent(event, value, options);
+    return this.services.main.publish(eventId, value, options);
   }
 
   /**
@@ -225,7 +284,7 @@ export class MsbApp<T extends object = object> {
    * @throws (rejects) {@link MsbConfigError} for an unknown name or a value that does not fit.
    */
   async setConfig(name: string, value: unknown): Promise<void> {
-    const { rejected } = await this.applyConfig({ [name]: value }, 'setConfig');
+    const { rejected } = await this.services.main.configure({ [name]: value }, 'setConfig');
     if (rejected.length > 0) throw rejected[0];
   }
 
@@ -242,6 +301,17 @@ export class MsbApp<T extends object = object> {
 
   /** @internal starts connecting; used by `bootstrap`. */
   start(): void {
+    for (const signal of this.options.closeOnSignals) {
+      const listener = (): void => {
+        this.options.logger.info(`${signal} received: closing`);
+        void this.close().then(() => {
+          // Without our listener the signal ends the process as it would have without us.
+          if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
+        });
+      };
+      this.signalListeners.set(signal, listener);
+      process.once(signal, listener);
+    }
     this.connection.start();
   }
 
@@ -275,57 +345,9 @@ export class MsbApp<T extends object = object> {
 
   // ---- publishing ------------------------------------------------------------------------
 
-  private publishEvent(event: EventModel, value: unknown, opts: EmitOptions): Promise<void> {
-    if (this.closing) return Promise.reject(new MsbClosedError(`Event ${event.eventId} was not sent: the app is closing`));
-    const codec = this.codecs.get(event.eventId);
-    let dataObject: unknown;
-    if (codec) {
-      const r = codec.toWire(value);
-      if (!r.ok) return Promise.reject(new MsbValidationError(`event ${event.eventId}`, r.violations, opts.correlationId));
-      dataObject = r.value;
-    } else if (value !== undefined && value !== null && this.options.validate) {
-      return Promise.reject(new MsbValidationError(`event ${event.eventId}`, ['the event carries no payload, but a value was given'], opts.correlationId));
-    }
-    let priority: 0 | 1 | 2 = event.priority;
-    if (opts.priority !== undefined) {
-      const p = priorityNumber(opts.priority);
-      if (p === undefined) return Promise.reject(new MsbValidationError(`event ${event.eventId}`, [`priority ${JSON.stringify(opts.priority)} is not LOW, MEDIUM, HIGH, 0, 1 or 2`]));
-      priority = p;
-    }
-    let postDate: string;
-    if (opts.postDate !== undefined) {
-      if (!(opts.postDate instanceof Date) || Number.isNaN(opts.postDate.getTime())) {
-        return Promise.reject(new MsbValidationError(`event ${event.eventId}`, ['postDate must be a valid Date']));
-      }
-      postDate = opts.postDate.toISOString();
-    } else postDate = isoNow();
-    const correlationId = opts.correlationId;
-    if (correlationId !== undefined && typeof correlationId !== 'string') {
-      return Promise.reject(new MsbValidationError(`event ${event.eventId}`, ['correlationId must be a string']));
-    }
-    const registered = this.currentState === 'registered';
-    const cache = opts.cached !== false && this.options.cacheEnabled;
-    if (!registered && !cache) return Promise.reject(new MsbOfflineError(event.eventId));
-
-    let message: string;
-    try {
-      message = this.encoders.get(event.eventId)!(priority, postDate, correlationId, codec !== undefined, dataObject);
-    } catch (e) {
-      // Cycles and BigInt values cannot be JSON.
-      return Promise.reject(new MsbValidationError(`event ${event.eventId}`, [`the value cannot be serialised as JSON: ${(e as Error).message}`], correlationId));
-    }
-    const frameBytes = this.frameBytes(message);
-    if (frameBytes > this.options.maxEventBytes) {
-      return Promise.reject(new MsbValidationError(`event ${event.eventId}`, [`the encoded event is ${frameBytes} bytes; at most ${this.options.maxEventBytes} are sent (maxEventBytes)`], correlationId));
-    }
-    return this.publisher.accept(event.eventId, correlationId, message, opts.acknowledged === true);
-  }
-
-  /** Size of the websocket frame for a message; exact only when it could be near the limit. */
-  private frameBytes(message: string): number {
-    // UTF-8 takes at most 3 bytes per UTF-16 unit and JSON escaping at most 6 characters per one.
-    if (message.length * 6 + 4 <= this.options.maxEventBytes) return message.length;
-    return Buffer.byteLength(this.options.connection.sockJsFraming ? JSON.stringify([message]) : message);
+  private send(event: EncodedEvent): Promise<void> {
+    if (this.currentState !== 'registered' && (!event.cached || !this.options.cacheEnabled)) return Promise.reject(new MsbOfflineError(event.eventId));
+    return this.publisher.accept(event.eventId, event.correlationId, event.message, event.acknowledged);
   }
 
   // ---- connection lifecycle -----------------------------------------------------------------
@@ -366,6 +388,9 @@ export class MsbApp<T extends object = object> {
     } else this.options.logger.debug(`Could not connect to the MSB (${info.code} ${info.reason})`);
     if (info.reason) this.lastConnectionProblem = info.reason;
     this.emitter.emit('disconnected', info);
+    const hookInfo = { code: info.code, reason: info.reason, ...(info.reconnectInMs !== undefined ? { reconnectInMs: info.reconnectInMs } : {}) };
+    // A loss, not each failed attempt to reconnect: the hook hears once per connection.
+    if (wasOpen) for (const s of this.services.all()) void s.runHooks('disconnected', hookInfo);
     if (info.httpStatus !== undefined) {
       this.report(new MsbConnectionError(`The MSB at ${url} refused the websocket upgrade with HTTP ${info.httpStatus}; is this the MSB's websocket interface (for example ws://host:8085)? Not retried`));
     } else if (info.reconnectInMs === undefined) {
@@ -378,7 +403,7 @@ export class MsbApp<T extends object = object> {
     if (!this.connection.isOpen || this.closing) return;
     this.registrationPending = true;
     // The self-description holds the token: it is sent, never logged.
-    this.connection.send(encodeRegistration(this.selfDescription()));
+    this.connection.send(encodeRegistration(this.services.describe()));
     this.options.logger.debug(`Registering service ${this.identity.uuid}`);
     // A server that never answers would leave the service connected and silent for good.
     clearTimeout(this.answerTimer);
@@ -400,16 +425,7 @@ export class MsbApp<T extends object = object> {
     switch (message.type) {
       case 'status': this.onStatus(message.status); break;
       case 'ping': this.connection.send(PONG); break;
-      case 'call': {
-        const call = message.call;
-        if (call.uuid && call.uuid !== this.identity.uuid) {
-          this.options.logger.warn(`Ignoring a call of ${call.functionId} addressed to service ${call.uuid}, not to this one`);
-          return;
-        }
-        this.emitter.emit('functionCall', { functionId: call.functionId, correlationId: call.correlationId, parameters: call.functionParameters });
-        this.dispatcher.handle(call);
-        break;
-      }
+      case 'call': this.onCall(message.call); break;
       case 'config': void this.onConfiguration(message.config); break;
     }
   }
@@ -432,7 +448,10 @@ export class MsbApp<T extends object = object> {
       } else this.options.logger.debug(`Registered ${this.identity.uuid} again`);
       this.lostAt = undefined;
       this.emitter.emit('registered');
+      // Events of a removed sub-service that were put back after a connection loss.
+      this.discardRemoved();
       this.publisher.registered();
+      for (const s of this.services.all()) void s.runHooks('registered');
     } else if (REGISTRATION_STATUSES.has(status)) {
       this.registrationPending = false;
       clearTimeout(this.answerTimer);
@@ -465,53 +484,23 @@ export class MsbApp<T extends object = object> {
 
   // ---- configuration ------------------------------------------------------------------------
 
-  private async onConfiguration(k: ConfigurationMessage): Promise<void> {
-    if (k.uuid !== this.identity.uuid) {
-      this.options.logger.warn(`Ignoring a configuration message for service ${k.uuid}, not for this one`);
+  private onCall(call: FunctionCallMessage): void {
+    const service = this.services.get(call.uuid);
+    if (!service) {
+      this.options.logger.warn(`Ignoring a call of ${call.functionId} addressed to service ${call.uuid}, not to this one${this.identity.kind === 'Gateway' ? ' nor to a sub-service' : ''}`);
       return;
     }
-    await this.applyConfig(k.params, 'MSB');
+    this.emitter.emit('functionCall', { functionId: call.functionId, correlationId: call.correlationId, parameters: call.functionParameters, ...(service !== this.services.main ? { uuid: service.uuid } : {}) });
+    void service.call(call);
   }
 
-  private async applyConfig(params: Record<string, unknown>, source: string): Promise<{ changes: Record<string, unknown>; rejected: MsbConfigError[] }> {
-    const changes: Record<string, unknown> = {};
-    const rejected: MsbConfigError[] = [];
-    const target = this.instance as Record<string, unknown>;
-    for (const [name, raw] of Object.entries(params)) {
-      const param = this.config.find((c) => c.name === name);
-      if (!param) {
-        rejected.push(new MsbConfigError(name, `unknown parameter (known: ${this.config.map((c) => c.name).join(', ') || 'none'})`));
-        continue;
-      }
-      const r = param.accept(raw);
-      if (!r.ok) {
-        rejected.push(new MsbConfigError(name, r.reason));
-        continue;
-      }
-      const current = target[param.propertyKey];
-      // Keep the property's JavaScript type: a DATETIME held as a string stays a string.
-      const value = r.value instanceof Date && typeof current === 'string' ? r.value.toISOString() : r.value;
-      if (sameValue(current, value)) continue;
-      target[param.propertyKey] = value;
-      changes[param.propertyKey] = value;
+  private async onConfiguration(k: ConfigurationMessage): Promise<void> {
+    const service = this.services.get(k.uuid);
+    if (!service) {
+      this.options.logger.warn(`Ignoring a configuration message for service ${k.uuid}, not for this one${this.identity.kind === 'Gateway' ? ' nor for a sub-service' : ''}`);
+      return;
     }
-    for (const e of rejected) {
-      this.options.logger.warn(`Configuration change from ${source} rejected: ${e.message}`);
-      if (source === 'MSB') this.report(e);
-    }
-    if (Object.keys(changes).length === 0) return { changes, rejected };
-    this.options.logger.info(`Configuration changed by ${source}: ${Object.keys(changes).join(', ')}`);
-    for (const method of this.model.configListeners) {
-      try {
-        await (target[method] as (c: Record<string, unknown>) => unknown).call(this.instance, { ...changes });
-      } catch (e) {
-        this.report(new MsbConfigError(Object.keys(changes).join(', '), `@OnConfigChange ${method} threw: ${describeThrown(e)}`));
-      }
-    }
-    this.emitter.emit('configChanged', { ...changes });
-    // The MSB shows the values from the last registration, so tell it the new ones.
-    if (this.connection.isOpen && (this.currentState === 'registered' || this.currentState === 'connected')) this.register();
-    return { changes, rejected };
+    await service.configure(k.params, 'MSB');
   }
 
   // ---- errors and shutdown ------------------------------------------------------------------
@@ -527,15 +516,25 @@ export class MsbApp<T extends object = object> {
     clearTimeout(this.graceTimer);
     clearTimeout(this.retryTimer);
     clearTimeout(this.answerTimer);
+    for (const [signal, listener] of this.signalListeners) process.off(signal, listener);
+    const services = this.services.all();
+    const stop = (): void => { for (const s of services) s.stop('the app is closing'); };
+    const withHooks = services.filter((s) => s.model.lifecycle.close.length > 0);
+    // Without @OnClose hooks an emit after close() is refused at once; with them, the hooks may still emit.
+    if (withHooks.length === 0) stop();
     const deadline = this.options.closeTimeoutMs;
     if (deadline > 0) {
       let timer: NodeJS.Timeout | undefined;
       const timeout = new Promise<void>((resolve) => { timer = setTimeout(resolve, deadline); });
       // Running calls may still publish their response events: wait for them, then for delivery.
-      const drained = this.dispatcher.idle().then(() => this.publisher.flush()).catch(() => undefined);
+      const drained = Promise.all(withHooks.map((s) => s.runHooks('close')))
+        .then(() => { stop(); return Promise.all(services.map((s) => s.idle())); })
+        .then(() => this.publisher.flush())
+        .catch(() => undefined);
       await Promise.race([drained, timeout]);
       clearTimeout(timer);
     }
+    stop();
     await this.connection.close();
     const left = await this.publisher.close();
     if (left.length > 0) {
@@ -544,10 +543,4 @@ export class MsbApp<T extends object = object> {
     }
     this.setState('closed');
   }
-}
-
-function sameValue(a: unknown, b: unknown): boolean {
-  if (a instanceof Date && b instanceof Date) return a.getTime() === b.getTime();
-  if (Buffer.isBuffer(a) && Buffer.isBuffer(b)) return a.equals(b);
-  return Object.is(a, b);
 }

@@ -6,22 +6,21 @@ import { defaultLogger } from './logger';
 import { OutboxLog } from './outbox-log';
 import type { LoggedEvent } from './outbox-log';
 import type { BootstrapOptions } from './options';
+import { givenInstance, positive, runtimeOptions } from './service-options';
+import type { ServiceClass } from './service-options';
+import { loadSubService } from './service-set';
 
-function positive(name: string, value: number | undefined, fallback: number, allowZero = false): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || (!allowZero && value === 0)) {
-    throw new MsbConfigurationError(`Option ${name} must be a ${allowZero ? 'non-negative' : 'positive'} number, got ${JSON.stringify(value)}`);
-  }
-  return value;
-}
+const SIGNALS = new Set(['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', 'SIGBREAK', 'SIGUSR1', 'SIGUSR2']);
 
 /**
  * Starts an annotated class as a live MSB service: reads its declaration, creates the
- * instance (unless `options.instance` is given), connects, registers, and from then on
- * publishes its events and routes calls and configuration changes to it.
+ * instance (unless `options.instance` or `options.factory` gives it), connects, registers, and
+ * from then on publishes its events and routes calls and configuration changes to it. A
+ * `@Gateway` registers the sub-services of `options.services` with it, over the one connection.
  *
  * @throws {MsbDeclarationError} when the class is declared wrongly (all problems at once).
- * @throws {MsbConfigurationError} for missing or malformed options (no URL, …).
+ * @throws {MsbConfigurationError} for missing or malformed options (no URL, a factory that throws or
+ * gives no instance of the class, sub-services for a class that is no gateway, …).
  * @throws {MsbRegistrationError} when the MSB refuses the registration (with `waitForRegistration`).
  * @throws {MsbConnectionError} when no registration happened within `registrationTimeoutMs`.
  *
@@ -31,10 +30,28 @@ function positive(name: string, value: number | undefined, fallback: number, all
  * await app.instance.temperature.emit(21.5);
  * ```
  */
-export async function bootstrap<T extends object>(ServiceClass: new () => T, options: BootstrapOptions<T> = {}): Promise<MsbApp<T>> {
-  const loaded = loadService(ServiceClass, options);
-  const { model, identity, config } = loaded;
-  const instance = loaded.instance as T;
+export async function bootstrap<T extends object>(ServiceClass: new () => T, options?: BootstrapOptions<T>): Promise<MsbApp<T>>;
+/**
+ * Starts a class whose constructor takes arguments: its instance comes from `options.instance`
+ * or `options.factory` (a DI container, a constructor call with the dependencies).
+ */
+export async function bootstrap<T extends object>(
+  ServiceClass: ServiceClass<T>,
+  options: BootstrapOptions<T> & ({ instance: T } | { factory: () => T | Promise<T> }),
+): Promise<MsbApp<T>>;
+export async function bootstrap<T extends object>(ServiceClass: ServiceClass<T>, options: BootstrapOptions<T> = {}): Promise<MsbApp<T>> {
+  const instance = await givenInstance(ServiceClass, options);
+  const loaded = loadService(ServiceClass, { ...options, instance });
+  const { model, identity } = loaded;
+  if (options.services !== undefined && !Array.isArray(options.services)) throw new MsbConfigurationError('Option services must be an array of service classes or instances');
+  const subServices = (options.services ?? []).map(loadSubService);
+  if (subServices.length > 0 && identity.kind !== 'Gateway') {
+    throw new MsbConfigurationError(`Option services: ${model.className} is not a @Gateway, so it cannot have sub-services (make it one with @Gateway or MSB_TYPE=Gateway)`);
+  }
+  const closeOnSignals = options.closeOnSignals ?? [];
+  if (!Array.isArray(closeOnSignals) || closeOnSignals.some((sig) => !SIGNALS.has(sig))) {
+    throw new MsbConfigurationError(`Option closeOnSignals must list signals among ${[...SIGNALS].join(', ')}, got ${JSON.stringify(options.closeOnSignals)}`);
+  }
 
   const rawUrl = options.url ?? identity.url;
   if (!rawUrl) throw new MsbConfigurationError(`No MSB url for ${model.className}: pass options.url, or set msb.url or MSB_URL`);
@@ -61,14 +78,11 @@ export async function bootstrap<T extends object>(ServiceClass: new () => T, opt
       throw new MsbConfigurationError((e as Error).message);
     }
   }
-  const app = new MsbApp<T>(model, identity, config, instance, {
-    validate: options.validate !== false,
-    maxConcurrentCalls: positive('maxConcurrentCalls', options.maxConcurrentCalls, 64),
-    maxQueuedCalls: positive('maxQueuedCalls', options.maxQueuedCalls, 10_000, true),
-    callTimeoutMs: positive('callTimeoutMs', options.callTimeoutMs, 30_000, true),
+  const app = new MsbApp<T>(loaded, subServices, {
+    ...runtimeOptions(options),
+    closeOnSignals,
     closeTimeoutMs: positive('closeTimeoutMs', options.closeTimeoutMs, 5_000, true),
     ackTimeoutMs: positive('ackTimeoutMs', options.ackTimeoutMs, 10_000),
-    logger: options.logger ?? defaultLogger,
     cacheEnabled: cache !== false,
     limits: {
       maxQueued: cache === false ? Infinity : positive('eventCache.size', cache?.size, Infinity),
@@ -78,7 +92,6 @@ export async function bootstrap<T extends object>(ServiceClass: new () => T, opt
     },
     registrationAnswerTimeoutMs: positive('registrationAnswerTimeoutMs', options.registrationAnswerTimeoutMs, 10_000),
     highWaterMark: positive('highWaterMark', options.highWaterMark, 1024 * 1024),
-    maxEventBytes: positive('maxEventBytes', options.maxEventBytes, 1_000_000),
     durable,
     signal: options.signal,
     connection: {

@@ -16,8 +16,8 @@ export interface DispatcherOptions {
   maxQueuedCalls: number;
   callTimeoutMs: number;
   logger: Logger;
-  /** Publishes a response event with the call's correlation id. */
-  publish(event: EventModel, value: unknown, correlationId: string | undefined, options?: RespondOptions): Promise<void>;
+  /** Publishes a response event of `call` with the call's correlation id. */
+  publish(event: EventModel, value: unknown, call: FunctionCallMessage, options?: RespondOptions): Promise<void>;
   /** Reports a failure to the app's `error` listeners. */
   report(error: MsbError): void;
 }
@@ -73,28 +73,33 @@ export class Dispatcher {
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
-  /** Accepts one `C` message. Never throws. */
-  handle(call: FunctionCallMessage): void {
+  /**
+   * Accepts one `C` message. Never throws; resolves once the call is finished with the failures
+   * it caused (each also reported), so that a caller in the same process (the test bed) can tell
+   * a call's outcome without a correlation id.
+   */
+  handle(call: FunctionCallMessage): Promise<MsbError[]> {
+    const failures: MsbError[] = [];
+    const fail = (e: MsbError): void => { failures.push(e); this.fail(e); };
     const fn = this.byId.get(call.functionId);
     if (!fn) {
-      this.fail(new MsbFunctionError(call.functionId, call.correlationId, 'no such function in this service; the call is ignored'));
-      return;
+      fail(new MsbFunctionError(call.functionId, call.correlationId, 'no such function in this service; the call is ignored'));
+      return Promise.resolve(failures);
     }
     if (this.running >= this.options.maxConcurrentCalls) {
       if (this.waiting.length >= this.options.maxQueuedCalls) {
-        this.fail(new MsbFunctionError(fn.model.functionId, call.correlationId, `refused: ${this.options.maxQueuedCalls} calls are already waiting`));
-        return;
+        fail(new MsbFunctionError(fn.model.functionId, call.correlationId, `refused: ${this.options.maxQueuedCalls} calls are already waiting`));
+        return Promise.resolve(failures);
       }
-      this.waiting.push(() => this.run(fn, call));
-      return;
+      return new Promise((resolve) => this.waiting.push(() => this.run(fn, call, fail).then(() => resolve(failures))));
     }
-    this.run(fn, call);
+    return this.run(fn, call, fail).then(() => failures);
   }
 
-  private run(fn: PreparedFunction, call: FunctionCallMessage): void {
+  private run(fn: PreparedFunction, call: FunctionCallMessage, fail: (e: MsbError) => void): Promise<void> {
     this.running++;
-    this.invoke(fn, call)
-      .catch((e: unknown) => this.fail(new MsbFunctionError(fn.model.functionId, call.correlationId, `unexpected failure: ${describeThrown(e)}`, { cause: e })))
+    return this.invoke(fn, call, fail)
+      .catch((e: unknown) => fail(new MsbFunctionError(fn.model.functionId, call.correlationId, `unexpected failure: ${describeThrown(e)}`, { cause: e })))
       .finally(() => {
         this.running--;
         const next = this.waiting.shift();
@@ -107,7 +112,7 @@ export class Dispatcher {
       });
   }
 
-  private async invoke(fn: PreparedFunction, call: FunctionCallMessage): Promise<void> {
+  private async invoke(fn: PreparedFunction, call: FunctionCallMessage, fail: (e: MsbError) => void): Promise<void> {
     const { model } = fn;
     const args: unknown[] = [];
     const violations: string[] = [];
@@ -117,7 +122,7 @@ export class Dispatcher {
       else if (index !== undefined) args[index] = r.value;
     }
     if (violations.length > 0) {
-      this.fail(new MsbValidationError(`function ${model.functionId}`, violations, call.correlationId));
+      fail(new MsbValidationError(`function ${model.functionId}`, violations, call.correlationId));
       return;
     }
     if (model.correlationIdIndex !== undefined) args[model.correlationIdIndex] = call.correlationId;
@@ -131,24 +136,25 @@ export class Dispatcher {
         result = await this.withTimeout(Promise.resolve(result as PromiseLike<unknown>), model.functionId, call.correlationId);
       }
     } catch (e) {
-      if (e instanceof MsbFunctionError) this.fail(e);
-      else this.fail(new MsbFunctionError(model.functionId, call.correlationId, `the handler threw: ${describeThrown(e)}`, { cause: e }));
+      if (e instanceof MsbFunctionError) fail(e);
+      else fail(new MsbFunctionError(model.functionId, call.correlationId, `the handler threw: ${describeThrown(e)}`, { cause: e }));
       return;
     }
-    await this.respond(fn, result, call.correlationId);
+    await this.respond(fn, result, call, fail);
   }
 
-  private async respond(fn: PreparedFunction, result: unknown, correlationId: string | undefined): Promise<void> {
+  private async respond(fn: PreparedFunction, result: unknown, call: FunctionCallMessage, fail: (e: MsbError) => void): Promise<void> {
     const { model } = fn;
+    const { correlationId } = call;
     const responses = Array.isArray(result) && result.length > 0 && result.every(isResponseEvent) ? result : isResponseEvent(result) ? [result] : undefined;
     if (responses) {
       for (const r of responses) {
         const event = fn.responseEvents.find((e) => e.eventId === r.eventId);
         if (!event) {
-          this.fail(new MsbFunctionError(model.functionId, correlationId, `respond("${r.eventId}") names no response event of this function (${model.responseEvents.join(', ') || 'none declared'})`));
+          fail(new MsbFunctionError(model.functionId, correlationId, `respond("${r.eventId}") names no response event of this function (${model.responseEvents.join(', ') || 'none declared'})`));
           continue;
         }
-        await this.publishResponse(model, event, r.value, correlationId, r.options);
+        await this.publishResponse(model, event, r.value, call, fail, r.options);
       }
       return;
     }
@@ -156,21 +162,22 @@ export class Dispatcher {
       const event = fn.responseEvents[0];
       // As in the Java client: a payload-less response event always goes out, a payload
       // event only when the method returned something.
-      if (!event.type) await this.publishResponse(model, event, undefined, correlationId);
-      else if (result !== undefined && result !== null) await this.publishResponse(model, event, result, correlationId);
+      if (!event.type) await this.publishResponse(model, event, undefined, call, fail);
+      else if (result !== undefined && result !== null) await this.publishResponse(model, event, result, call, fail);
       return;
     }
     if (fn.responseEvents.length > 1 && result !== undefined && result !== null) {
-      this.fail(new MsbFunctionError(model.functionId, correlationId, `returned a plain value but declares ${fn.responseEvents.length} response events; return respond(eventId, value) to pick one`));
+      fail(new MsbFunctionError(model.functionId, correlationId, `returned a plain value but declares ${fn.responseEvents.length} response events; return respond(eventId, value) to pick one`));
     }
   }
 
-  private async publishResponse(model: FunctionModel, event: EventModel, value: unknown, correlationId: string | undefined, options?: RespondOptions): Promise<void> {
+  private async publishResponse(model: FunctionModel, event: EventModel, value: unknown, call: FunctionCallMessage, fail: (e: MsbError) => void, options?: RespondOptions): Promise<void> {
+    const { correlationId } = call;
     try {
-      await this.options.publish(event, value, correlationId, options);
+      await this.options.publish(event, value, call, options);
     } catch (e) {
       const detail = e instanceof MsbValidationError ? e.violations.join('; ') : describeThrown(e);
-      this.fail(new MsbFunctionError(model.functionId, correlationId, `response event ${event.eventId} not sent: ${detail}`, { cause: e }));
+      fail(new MsbFunctionError(model.functionId, correlationId, `response event ${event.eventId} not sent: ${detail}`, { cause: e }));
     }
   }
 

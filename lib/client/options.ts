@@ -1,7 +1,8 @@
 import type { IdentityOptions } from '../metadata/identity';
 import type { ReconnectOptions } from './backoff';
 import type { TlsOptions } from './connection';
-import type { Logger } from './logger';
+import type { InstanceOptions, ServiceRuntimeOptions } from './service-options';
+import type { SubService } from './service-set';
 
 /**
  * The offline event cache: events accepted while the service is not registered wait here.
@@ -39,9 +40,19 @@ export interface InFlightOptions {
 }
 
 /** Options of `bootstrap`. Every field is optional. */
-export interface BootstrapOptions<T extends object = object> extends IdentityOptions {
-  /** Use this instance instead of creating one with the class's no-argument constructor. */
-  instance?: T;
+export interface BootstrapOptions<T extends object = object> extends IdentityOptions, InstanceOptions<T>, ServiceRuntimeOptions {
+  /**
+   * A `@Gateway`'s sub-services: decorated `@SmartObject`/`@Application` classes (made with their
+   * no-argument constructor) or instances. Registered with the gateway over its one connection;
+   * their identity comes from their decorators only. More at run time with `app.addService()`.
+   */
+  services?: ReadonlyArray<SubService>;
+  /**
+   * Close the app cleanly on these signals (for example `['SIGINT', 'SIGTERM']`): `@OnClose` hooks,
+   * then queued events flushed within `closeTimeoutMs`; then the signal is raised again so the
+   * process ends as it would have (unless other listeners keep it). Default: none.
+   */
+  closeOnSignals?: readonly NodeJS.Signals[];
   /** The MSB websocket interface: `ws://`, `wss://`, `http://` or `https://`. Else `msb.url` / `MSB_URL`. */
   url?: string;
   /** SockJS framing, as the MSB expects (default true); false: raw websocket messages. */
@@ -56,10 +67,6 @@ export interface BootstrapOptions<T extends object = object> extends IdentityOpt
   eventCache?: EventCacheOptions | false;
   /** The in-flight window (events sent, not yet acknowledged). */
   inFlight?: InFlightOptions;
-  /** Validate event values, responses and call payloads against their data formats (default true). */
-  validate?: boolean;
-  /** Where log lines go (default: warnings and errors to the console). Tokens are never logged. */
-  logger?: Logger;
   /** Aborting it closes the app. */
   signal?: AbortSignal;
   /**
@@ -75,13 +82,7 @@ export interface BootstrapOptions<T extends object = object> extends IdentityOpt
    * drops the connection and registers anew on a new one (default 10 000 ms).
    */
   registrationAnswerTimeoutMs?: number;
-  /** Function calls handled at the same time (default 64); more wait in order. */
-  maxConcurrentCalls?: number;
-  /** Function calls waiting for a slot (default 10 000); beyond it a call is refused and reported. */
-  maxQueuedCalls?: number;
-  /** A handler that has not settled after this many ms is reported and its slot freed (default 30 000; 0: no limit). */
-  callTimeoutMs?: number;
-  /** How long `close()` waits for queued events to be sent and acknowledged (default 5 000 ms). */
+  /** How long `close()` waits for `@OnClose` hooks and for queued events to be sent and acknowledged (default 5 000 ms). */
   closeTimeoutMs?: number;
   /**
    * Bytes handed to the socket but not yet written to the network above which sending pauses
@@ -89,11 +90,6 @@ export interface BootstrapOptions<T extends object = object> extends IdentityOpt
    * the producer.
    */
   highWaterMark?: number;
-  /**
-   * Largest event frame sent, in bytes (default 1 000 000, the Java client's limit; the MSB's own is
-   * not published). A bigger event is refused by `emit()` instead of being cut off by the server.
-   */
-  maxEventBytes?: number;
   /** Largest message accepted from the MSB, in bytes (default 10 MiB). */
   maxMessageBytes?: number;
   /**

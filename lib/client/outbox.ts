@@ -22,7 +22,7 @@ export interface OutboxCounters {
   acknowledged: number;
   /** Refused by the MSB (`NIO_*EVENT_FORWARDING_ERROR`). */
   refused: number;
-  /** Dropped because the offline cache was full (oldest never-sent event first). */
+  /** Dropped because the offline cache was full (oldest never-sent event first), or not sent for a gateway sub-service that was removed. */
   dropped: number;
   /** Sent again after a connection loss, because no acknowledgement had arrived. */
   resent: number;
@@ -190,6 +190,26 @@ export class Outbox {
     return events.length;
   }
 
+  /**
+   * Removes the waiting events (never sent, or to be sent again) that `match` picks, counted as
+   * dropped, and returns them. Events in flight stay: the MSB answers each of them.
+   */
+  discardWaiting(match: (event: OutgoingEvent) => boolean): OutgoingEvent[] {
+    const out: OutgoingEvent[] = [];
+    for (const d of [this.resend, this.queue]) {
+      const all = d.drain();
+      for (const e of all) {
+        if (!match(e)) d.push(e);
+        else {
+          out.push(e);
+          if (d === this.queue) this.queuedBytes -= costOf(e);
+        }
+      }
+    }
+    this.counts.dropped += out.length;
+    return out;
+  }
+
   /** Removes every event not yet finished (on close), oldest first. */
   drain(): OutgoingEvent[] {
     const left = [...this.inFlight.drain(), ...this.resend.drain(), ...this.queue.drain()].sort((a, b) => a.seq - b.seq);
@@ -201,6 +221,11 @@ export class Outbox {
   /** Every event not yet finished, oldest first (for the durable log's compaction). */
   live(): OutgoingEvent[] {
     return [...this.inFlight.toArray(), ...this.resend.toArray(), ...this.queue.toArray()].sort((a, b) => a.seq - b.seq);
+  }
+
+  /** The events in flight, oldest first. */
+  inFlightEvents(): OutgoingEvent[] {
+    return this.inFlight.toArray();
   }
 
   /** Bytes of never-sent events held. */

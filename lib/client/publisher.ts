@@ -52,6 +52,16 @@ interface FlushWaiter {
 
 const DROP_LOG_INTERVAL_MS = 1000;
 
+/** The delivery counters of one service of a gateway connection. */
+export type ServiceCounters = Pick<OutboxCounters, 'accepted' | 'acknowledged' | 'refused' | 'dropped' | 'queued' | 'inFlight'>;
+
+type Tally = Pick<ServiceCounters, 'accepted' | 'acknowledged' | 'refused' | 'dropped'>;
+
+/** `E {"uuid":"…` : the uuid of an encoded event (uuids need no JSON escaping). */
+function uuidOf(message: string): string {
+  return message.slice(11, message.indexOf('"', 11));
+}
+
 /**
  * Delivery of accepted events: the outbox, the in-flight window, acknowledgements, backpressure,
  * the durable log and the reporting of drops. The app tells it what happens on the connection
@@ -84,6 +94,8 @@ export class Publisher {
   private tooBigSuspect?: number;
   private unexpectedAcks = 0;
   private readonly drops = { sinceLog: 0, lastLogAt: 0, timer: undefined as NodeJS.Timeout | undefined };
+  /** Per-service counts, kept only for a gateway connection. */
+  private perService?: Map<string, Tally>;
 
   constructor(
     private readonly host: PublisherHost,
@@ -107,6 +119,33 @@ export class Publisher {
     return this.outbox.pending + this.writing.length;
   }
 
+  /** Keeps counters per service from now on (a gateway: several services share this outbox). */
+  countPerService(): void {
+    this.perService ??= new Map();
+  }
+
+  /** The counters of one service (needs {@link countPerService}); waiting and in-flight counts are found by a scan. */
+  serviceCounters(uuid: string): ServiceCounters {
+    const t = this.perService?.get(uuid) ?? { accepted: 0, acknowledged: 0, refused: 0, dropped: 0 };
+    let queued = 0;
+    let inFlight = 0;
+    const live = this.outbox.live();
+    const sent = new Set(this.outbox.inFlightEvents());
+    for (const e of live) {
+      if (uuidOf(e.message) !== uuid) continue;
+      if (sent.has(e)) inFlight++;
+      else queued++;
+    }
+    return { ...t, queued, inFlight };
+  }
+
+  private tally(event: OutgoingEvent, field: keyof Tally): void {
+    const uuid = uuidOf(event.message);
+    let t = this.perService!.get(uuid);
+    if (!t) this.perService!.set(uuid, (t = { accepted: 0, acknowledged: 0, refused: 0, dropped: 0 }));
+    t[field]++;
+  }
+
   counters(): OutboxCounters {
     const c = this.outbox.counters();
     return { ...c, queued: c.queued + this.writing.length, unexpectedAcks: this.unexpectedAcks };
@@ -120,6 +159,7 @@ export class Publisher {
     // One shape for every event (correlationId present, maybe undefined): the hot path stays monomorphic.
     const event: OutgoingEvent = { seq: this.nextSeq++, eventId, correlationId, message };
     this.outbox.countAccepted();
+    if (this.perService) this.tally(event, 'accepted');
     if (!this.log) {
       this.enqueue(event);
       return this.settlement(event, acknowledged);
@@ -196,6 +236,7 @@ export class Publisher {
       this.noteUnexpectedAck('with no event in flight');
       return;
     }
+    if (this.perService) this.tally(event, 'acknowledged');
     this.finished(event);
     this.settleAck(event.seq);
     this.pump();
@@ -205,6 +246,7 @@ export class Publisher {
   refused(status: StatusCode): void {
     if (this.consumeStale()) return;
     const event = this.outbox.refuse();
+    if (event && this.perService) this.tally(event, 'refused');
     const error = new MsbPublishError(status, event?.eventId ?? '(unknown)', event?.correlationId);
     if (event) {
       this.finished(event);
@@ -223,6 +265,24 @@ export class Publisher {
     const n = this.outbox.requeueInFlight();
     this.staleAnswers = Math.max(0, n - 1);
     this.unregistered();
+  }
+
+  /**
+   * Drops the waiting events of services the MSB no longer lists (gateway sub-services removed):
+   * sent after a registration without them, they would be refused as unauthorized over and over.
+   * Each is reported as dropped; an `emit(…, { acknowledged: true })` waiting for one rejects.
+   */
+  discardServices(uuids: ReadonlySet<string>): void {
+    if (uuids.size === 0) return;
+    const prefixes = [...uuids].map((u) => `E {"uuid":${JSON.stringify(u)},`);
+    const gone = this.outbox.discardWaiting((e) => prefixes.some((p) => e.message.startsWith(p)));
+    for (const d of gone) {
+      if (this.perService) this.tally(d, 'dropped');
+      this.finished(d);
+      this.settleAck(d.seq, new MsbClosedError(`Event ${d.eventId} #${d.seq} was not sent: its service was removed from the gateway`));
+      this.host.dropped({ eventId: d.eventId, ...(d.correlationId !== undefined ? { correlationId: d.correlationId } : {}), seq: d.seq });
+    }
+    if (gone.length > 0) this.host.logger.warn(`Dropped ${gone.length} event${gone.length === 1 ? '' : 's'} not yet sent for gateway sub-services that were removed`);
   }
 
   /**
@@ -332,6 +392,7 @@ export class Publisher {
     for (let i = 0; i < n; i++) {
       const event = this.outbox.acknowledge();
       if (!event) return;
+      if (this.perService) this.tally(event, 'acknowledged');
       this.finished(event);
       this.settleAck(event.seq);
     }
@@ -339,6 +400,7 @@ export class Publisher {
 
   private trimOffline(): void {
     for (const d of this.outbox.trimOffline()) {
+      if (this.perService) this.tally(d, 'dropped');
       this.finished(d);
       this.settleAck(d.seq, new MsbDroppedError(d.eventId, d.correlationId, d.seq));
       this.host.dropped({ eventId: d.eventId, ...(d.correlationId !== undefined ? { correlationId: d.correlationId } : {}), seq: d.seq });
@@ -443,6 +505,7 @@ export class Publisher {
     }
     this.tooBigSuspect = undefined;
     this.outbox.refuse();
+    if (this.perService) this.tally(head, 'refused');
     const error = new MsbPublishError('CLOSED_1009_MESSAGE_TOO_BIG', head.eventId, head.correlationId);
     this.finished(head);
     this.settleAck(head.seq, error);

@@ -1,4 +1,4 @@
-export { SmartObject, Application } from './service';
+export { SmartObject, Application, Gateway } from './service';
 export type { ServiceOptions, ServiceKind } from './service';
 export { Event } from './event';
 export type { EventOptions, EmitOptions, MsbEvent, Priority } from './event';
@@ -8,3 +8,5 @@ export { ConfigParam, OnConfigChange } from './config-param';
 export type { ConfigParamOptions } from './config-param';
 export { Property, Dto } from './property';
 export type { PropertyOptions, DtoOptions } from './property';
+export { OnRegistered, OnDisconnected, OnClose } from './lifecycle';
+export type { LifecycleHook } from './lifecycle';

@@ -10,6 +10,7 @@ export const FUNCTIONS_KEY = Symbol.for('msb-decorators:functions');
 export const PARAMETERS_KEY = Symbol.for('msb-decorators:function-parameters');
 export const CONFIG_PARAMS_KEY = Symbol.for('msb-decorators:config-params');
 export const CONFIG_LISTENERS_KEY = Symbol.for('msb-decorators:config-listeners');
+export const LIFECYCLE_KEY = Symbol.for('msb-decorators:lifecycle');
 export const DTO_PROPERTIES_KEY = Symbol.for('msb-decorators:dto-properties');
 export const DTO_OPTIONS_KEY = Symbol.for('msb-decorators:dto-options');
 

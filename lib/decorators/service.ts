@@ -1,7 +1,7 @@
 import { SERVICE_KEY, assertLegacyCall } from './keys';
 
 /** The kinds of service the MSB knows; the value is the self-description's `@class`. */
-export type ServiceKind = 'SmartObject' | 'Application';
+export type ServiceKind = 'SmartObject' | 'Application' | 'Gateway';
 
 /**
  * Identity of a service. Every field may instead come from `application.properties`
@@ -47,4 +47,20 @@ export function SmartObject(options?: ServiceOptions): ClassDecorator {
 /** Marks a class as an MSB application: a software service (MES, ERP, dashboard …). */
 export function Application(options?: ServiceOptions): ClassDecorator {
   return serviceDecorator('Application', options);
+}
+
+/**
+ * Marks a class as an MSB gateway: one registration, over one connection, for itself and the
+ * sub-services it manages (`bootstrap(MyGateway, { services: [...] })`, `app.addService(...)`).
+ * The gateway may declare events, functions and configuration parameters of its own.
+ *
+ * @example
+ * ```ts
+ * @Gateway({ uuid: 'c0ffee00-0000-4000-8000-000000000001', name: 'Hall B', token: 'hall-b' })
+ * class HallB {}
+ * const app = await bootstrap(HallB, { url, services: [Drill, new Press(plc)] });
+ * ```
+ */
+export function Gateway(options?: ServiceOptions): ClassDecorator {
+  return serviceDecorator('Gateway', options);
 }

@@ -62,7 +62,7 @@ export function resolveIdentity(model: ServiceModel, options: IdentityOptions = 
   };
   const at = model.className;
   const kind = pick('type');
-  if (kind !== 'SmartObject' && kind !== 'Application') problems.push(`${at}: service type "${kind}" is neither SmartObject nor Application`);
+  if (kind !== 'SmartObject' && kind !== 'Application' && kind !== 'Gateway') problems.push(`${at}: service type "${kind}" is not SmartObject, Application or Gateway`);
   const uuid = pick('uuid');
   if (uuid === undefined) problems.push(`${at}: no uuid (set it in @${model.kind}({ uuid }), msb.uuid or MSB_UUID)`);
   else if (!isUuid(uuid)) problems.push(`${at}: uuid "${uuid}" is not a valid UUID`);
@@ -70,7 +70,7 @@ export function resolveIdentity(model: ServiceModel, options: IdentityOptions = 
   if (token === undefined) problems.push(`${at}: no token (set it in @${model.kind}({ token }), msb.token or MSB_TOKEN)`);
 
   const identity: ServiceIdentity = {
-    kind: kind === 'Application' ? 'Application' : 'SmartObject',
+    kind: kind === 'Application' || kind === 'Gateway' ? kind : 'SmartObject',
     uuid: uuid ?? '',
     name: pick('name') ?? model.className,
     description: pick('description') ?? '',

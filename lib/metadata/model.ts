@@ -1,4 +1,5 @@
 import type { ServiceKind } from '../decorators/service';
+import type { LifecycleHook } from '../decorators/lifecycle';
 import type { DataType, JsonSchema } from '../schema/data-type';
 import type { DataFormat } from '../schema/data-format-schema';
 import type { TypeRef } from '../schema/type-ref';
@@ -18,6 +19,8 @@ export interface ServiceModel {
   readonly configParams: readonly ConfigParamModel[];
   /** Methods marked `@OnConfigChange()`. */
   readonly configListeners: readonly string[];
+  /** Methods marked `@OnRegistered()`, `@OnDisconnected()`, `@OnClose()`, base class first. */
+  readonly lifecycle: Readonly<Record<LifecycleHook, readonly string[]>>;
 }
 
 /** Who a service is on the MSB. */

@@ -1,8 +1,9 @@
 import {
-  CONFIG_LISTENERS_KEY, CONFIG_PARAMS_KEY, EVENTS_KEY, FUNCTIONS_KEY, PARAMETERS_KEY, SERVICE_KEY,
+  CONFIG_LISTENERS_KEY, CONFIG_PARAMS_KEY, EVENTS_KEY, FUNCTIONS_KEY, LIFECYCLE_KEY, PARAMETERS_KEY, SERVICE_KEY,
 } from '../decorators/keys';
 import type { ServiceDeclaration } from '../decorators/service';
 import type { EventDeclaration } from '../decorators/event';
+import type { LifecycleDeclaration, LifecycleHook } from '../decorators/lifecycle';
 import { classChain } from '../util/class-chain';
 import { priorityNumber } from './priority';
 import type { FunctionDeclaration, ParameterDeclaration } from '../decorators/function';
@@ -176,6 +177,19 @@ function readConfigParams(cls: string, target: Function, problems: string[]): Co
   return params;
 }
 
+function readLifecycle(cls: string, target: Function, problems: string[]): Record<LifecycleHook, string[]> {
+  const out: Record<LifecycleHook, string[]> = { registered: [], disconnected: [], close: [] };
+  for (const d of collect<LifecycleDeclaration>(LIFECYCLE_KEY, target)) {
+    if (typeof (target.prototype as Record<string, unknown>)[d.methodName] !== 'function') {
+      problems.push(`${cls}.${d.methodName}: a lifecycle decorator is not on a method`);
+      continue;
+    }
+    // An overriding method decorated again in a subclass runs once.
+    if (!out[d.hook].includes(d.methodName)) out[d.hook].push(d.methodName);
+  }
+  return out;
+}
+
 /** What {@link inspectService} found: the model as far as it could be read, and the problems. */
 export interface ServiceInspection {
   readonly model: ServiceModel;
@@ -193,14 +207,15 @@ export function inspectService(target: Function): ServiceInspection {
   const problems: string[] = [];
   // getMetadata walks the constructor's prototype chain, so a subclass inherits the decorator.
   const declaration = Reflect.getMetadata(SERVICE_KEY, target) as ServiceDeclaration | undefined;
-  if (!declaration) problems.push(`${cls} is not decorated with @SmartObject or @Application`);
+  if (!declaration) problems.push(`${cls} is not decorated with @SmartObject, @Application or @Gateway`);
   const builder = new DataFormatBuilder(problems);
   const events = readEvents(cls, target, builder, problems);
   const functions = readFunctions(cls, target, events, builder, problems);
   const configParams = readConfigParams(cls, target, problems);
   const configListeners = [...new Set(collect<string>(CONFIG_LISTENERS_KEY, target))];
   if (configListeners.length > 1) problems.push(`${cls}: more than one @OnConfigChange method (${configListeners.join(', ')})`);
+  const lifecycle = readLifecycle(cls, target, problems);
   const { kind, ...declaredIdentity } = declaration ?? { kind: 'SmartObject' as const };
-  const model: ServiceModel = { target, className: cls, kind, declaredIdentity, events, functions, configParams, configListeners };
+  const model: ServiceModel = { target, className: cls, kind, declaredIdentity, events, functions, configParams, configListeners, lifecycle };
   return { model, problems, decorated: declaration !== undefined };
 }

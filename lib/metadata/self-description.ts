@@ -10,7 +10,7 @@ import type { ServiceIdentity, ServiceModel } from './model';
 
 /** The self-description, exactly as it goes into the `R` message. */
 export interface SelfDescription {
-  '@class': 'SmartObject' | 'Application';
+  '@class': 'SmartObject' | 'Application' | 'Gateway';
   uuid: string;
   name: string;
   description: string;
@@ -18,6 +18,8 @@ export interface SelfDescription {
   events: Array<{ '@id': number; eventId: string; name: string; description: string; dataFormat?: Record<string, unknown> }>;
   functions: Array<{ functionId: string; name: string; description: string; dataFormat?: Record<string, unknown>; responseEvents?: number[] }>;
   configuration: { parameters: Record<string, { value: unknown; type: string; format?: string }> };
+  /** A Gateway's sub-services, each a full self-description; their event `@id`s continue the gateway's. */
+  services?: SelfDescription[];
 }
 
 /** Options of {@link selfDescriptionOf}. */
@@ -73,9 +75,12 @@ export function configStateOf(model: ServiceModel, instance: object, problems: s
   return out;
 }
 
-/** Builds the self-description from a model, a resolved identity and the instance's values. */
-export function describe(model: ServiceModel, identity: ServiceIdentity, config: readonly ConfigState[], instance: object): SelfDescription {
-  const atIdOf = new Map(model.events.map((e) => [e.eventId, e.atId]));
+/**
+ * Builds the self-description from a model, a resolved identity and the instance's values.
+ * `firstAtId` numbers the events: a gateway's sub-services continue its sequence, as Java does.
+ */
+export function describe(model: ServiceModel, identity: ServiceIdentity, config: readonly ConfigState[], instance: object, firstAtId = 1): SelfDescription {
+  const atIdOf = new Map(model.events.map((e) => [e.eventId, e.atId - 1 + firstAtId]));
   const parameters: SelfDescription['configuration']['parameters'] = {};
   for (const c of config) {
     const value = (instance as Record<string, unknown>)[c.propertyKey];
@@ -90,7 +95,7 @@ export function describe(model: ServiceModel, identity: ServiceIdentity, config:
     description: identity.description,
     token: identity.token,
     events: model.events.map((e) => ({
-      '@id': e.atId,
+      '@id': atIdOf.get(e.eventId)!,
       eventId: e.eventId,
       name: e.name,
       description: e.description,
@@ -105,6 +110,7 @@ export function describe(model: ServiceModel, identity: ServiceIdentity, config:
       ...(f.responseEvents.length > 0 ? { responseEvents: f.responseEvents.map((id) => atIdOf.get(id)!) } : {}),
     })),
     configuration: { parameters },
+    ...(identity.kind === 'Gateway' ? { services: [] } : {}),
   };
 }
 

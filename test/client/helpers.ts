@@ -2,7 +2,7 @@ import type { EventEmitter } from 'node:events';
 import { startBroker } from '../../lib/broker';
 import type { Broker, BrokerOptions } from '../../lib/broker';
 import { bootstrap } from '../../lib';
-import type { BootstrapOptions, Logger, MsbApp } from '../../lib';
+import type { BootstrapOptions, Logger, MsbApp, ServiceClass } from '../../lib';
 
 /** A logger that keeps what it was told, so tests can assert on warnings. */
 export class RecordingLogger implements Logger {
@@ -67,8 +67,9 @@ export class Fixture {
     return b;
   }
 
-  async app<T extends object>(cls: new () => T, options: BootstrapOptions<T>): Promise<MsbApp<T>> {
-    const pending = bootstrap(cls, { env: false, propertiesFile: false, logger: this.logger, reconnect: { initialDelayMs: 20, maxDelayMs: 200 }, ...options });
+  /** Starts a service; a class with constructor arguments needs `instance` or `factory` in `options`, as with `bootstrap`. */
+  async app<T extends object>(cls: ServiceClass<T>, options: BootstrapOptions<T>): Promise<MsbApp<T>> {
+    const pending = bootstrap(cls as new () => T, { env: false, propertiesFile: false, logger: this.logger, reconnect: { initialDelayMs: 20, maxDelayMs: 200 }, ...options });
     const app = await pending;
     this.closers.push(() => app.close());
     return app;

@@ -193,7 +193,7 @@ describe('declaration errors', () => {
 
   it('a class without @SmartObject or @Application', () => {
     class Plain { @Event() e!: MsbEvent; }
-    const problems = expectDeclarationError(Plain, 'Plain', [['Plain', 'not decorated with @SmartObject or @Application']]);
+    const problems = expectDeclarationError(Plain, 'Plain', [['Plain', 'not decorated with @SmartObject, @Application or @Gateway']]);
     expect(problems, 'no identity noise for a class that is not a service').to.have.length(1);
   });
 

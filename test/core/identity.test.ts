@@ -99,8 +99,14 @@ describe('service identity', () => {
     expectDeclarationError(Layered, 'Layered', [['Layered', 'does not exist']], { env: false, propertiesFile: join(dir, 'missing.properties') });
   });
 
-  it('reports an msb.type that is neither SmartObject nor Application', () => {
-    expectDeclarationError(Layered, 'Layered', [['Layered', '"Gateway"', 'neither SmartObject nor Application']], { env: { MSB_TYPE: 'Gateway' }, propertiesFile: false });
+  it('reports an msb.type that is not SmartObject, Application or Gateway', () => {
+    expectDeclarationError(Layered, 'Layered', [['Layered', '"Robot"', 'not SmartObject, Application or Gateway']], { env: { MSB_TYPE: 'Robot' }, propertiesFile: false });
+  });
+
+  it('MSB_TYPE=Gateway makes the service a Gateway (without sub-services)', () => {
+    const sd = selfDescriptionOf(Layered, { env: { MSB_TYPE: 'Gateway' }, propertiesFile: false });
+    expect(sd['@class']).to.equal('Gateway');
+    expect(sd.services).to.deep.equal([]);
   });
 
   it('the identity can come wholly from outside the code', () => {

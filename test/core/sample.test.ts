@@ -3,9 +3,10 @@ import { expect } from 'chai';
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { validate } from 'class-validator';
-import { plainToInstance } from 'class-transformer';
-import { Drill, DrillJob, DrillResult } from '../../samples/drill';
+import { MsbValidationError } from '../../lib';
+import { testService } from '../../lib/testing';
+import { Drill } from '../../samples/drill';
+import { SimulatedDriver, Spindle, createContainer } from '../../samples/container';
 import { describeIsolated } from './helpers';
 
 const SCRIPT = join(__dirname, '..', '..', 'samples', 'print-self-description.js');
@@ -52,28 +53,57 @@ describe('samples/drill', () => {
     });
   });
 
-  it('drill() answers a valid DrillJob with drillFinished and a DrillResult for the same job', async () => {
-    const job = plainToInstance(DrillJob, { jobId: 'J-1', depthMm: 12.5, material: 'steel' });
-    expect(await validate(job)).to.deep.equal([]);
-    const response = await new Drill().drill(job, 'corr-1');
-    expect(response.eventId).to.equal('drillFinished');
-    const result = response.value as DrillResult;
-    expect(result).to.be.instanceOf(DrillResult);
-    expect(result.jobId).to.equal('J-1');
-    expect(result.ok).to.equal(true);
+  // The sample's own tests use the test bed: the same reading, validation, dispatch and responses as bootstrap, no broker.
+  it('drill() answers a valid DrillJob with drillFinished and a DrillResult for the same job, with the call\'s correlation id', async () => {
+    const bed = await testService(Drill);
+    const responses = await bed.call('drill', { dataObject: { jobId: 'J-1', depthMm: 12.5, material: 'steel' } }, { correlationId: 'corr-1' });
+    expect(responses.map((r) => [r.eventId, r.priority, r.correlationId])).to.deep.equal([['drillFinished', 2, 'corr-1']]);
+    const result = responses[0].value as { jobId: string; durationMs: number; ok: boolean };
+    expect([result.jobId, result.ok]).to.deep.equal(['J-1', true]);
     expect(Number.isSafeInteger(result.durationMs) && result.durationMs > 0).to.equal(true);
+    await bed.close();
   });
 
-  it('drill() answers drillFailed for steel without coolant', async () => {
-    const drill = new Drill();
-    drill.coolant = false;
-    const response = await drill.drill(plainToInstance(DrillJob, { jobId: 'J-9', depthMm: 5, material: 'steel' }));
-    expect(response).to.include({ eventId: 'drillFailed', value: 'job J-9: steel needs coolant' });
+  it('drill() answers drillFailed for steel once the MSB turned the coolant off', async () => {
+    const bed = await testService(Drill);
+    expect(await bed.configure({ coolant: false })).to.deep.equal({ coolant: false });
+    expect(bed.instance.configLog).to.deep.equal([{ coolant: false }]);
+    const [failed] = await bed.call('drill', { dataObject: { jobId: 'J-9', depthMm: 5, material: 'steel' } });
+    expect(failed).to.include({ eventId: 'drillFailed', value: 'job J-9: steel needs coolant', priority: 1 });
+    await bed.close();
   });
 
-  it('its DTO validators reject what its data format rejects', async () => {
-    const tooDeep = plainToInstance(DrillJob, { jobId: 'J-2', depthMm: 51, material: 'glass' });
-    const errors = await validate(tooDeep);
-    expect(errors.map((e) => e.property).sort()).to.deep.equal(['depthMm', 'material']);
+  it('a job that its data format rejects never reaches drill(): the call rejects naming each field', async () => {
+    const bed = await testService(Drill);
+    const error = await bed.call('drill', { dataObject: { jobId: 'J-2', depthMm: 51, material: 'glass' } }).then(() => undefined, (e: unknown) => e);
+    expect(error).to.be.instanceOf(MsbValidationError);
+    const violations = (error as MsbValidationError).violations.join('\n');
+    expect(violations).to.match(/depthMm/).and.to.match(/material/);
+    expect(bed.emitted).to.deep.equal([]);
+    await bed.close();
+  });
+});
+
+describe('samples/container', () => {
+  it('setSpeed drives the injected driver and answers speedSet; close() parks the spindle and reports it', async () => {
+    const driver = new SimulatedDriver();
+    const container = createContainer(driver);
+    const bed = await testService(Spindle, { factory: () => container.get(Spindle) });
+    const [answer] = await bed.call('setSpeed', { dataObject: 1500 }, { correlationId: 's-1' });
+    expect(answer).to.include({ eventId: 'speedSet', value: 1500, priority: 1, correlationId: 's-1' });
+    expect(driver.rpm).to.equal(1500);
+    await bed.close();
+    expect(driver.parked).to.equal(true);
+    // Temperature reports run on a timer from @OnRegistered; on a slow machine one may come in between.
+    expect(bed.emitted.map((e) => e.eventId).filter((id) => id !== 'temperature')).to.deep.equal(['speedSet', 'parked']);
+  });
+
+  it('refuses a speed that is no INT32 before the driver hears of it', async () => {
+    const driver = new SimulatedDriver();
+    const bed = await testService(Spindle, { instance: new Spindle(driver, 60_000) });
+    const error = await bed.call('setSpeed', { dataObject: 1500.5 }).then(() => undefined, (e: unknown) => e);
+    expect(error).to.be.instanceOf(MsbValidationError);
+    expect(driver.rpm).to.equal(0);
+    await bed.close();
   });
 });

@@ -81,7 +81,8 @@ describe('a newcomer installs the packed package and runs the README quickstart 
     writeFileSync(join(subpaths, 'use.ts'), [
       "import { bootstrap, DataType } from 'msb-decorators';",
       "import { startBroker } from 'msb-decorators/broker';",
-      'export const uses: [typeof bootstrap, DataType, typeof startBroker] = [bootstrap, DataType.INT32, startBroker];',
+      "import { testService } from 'msb-decorators/testing';",
+      'export const uses: [typeof bootstrap, DataType, typeof startBroker, typeof testService] = [bootstrap, DataType.INT32, startBroker, testService];',
       '',
     ].join('\n'));
     const settings = {
