@@ -30,6 +30,7 @@ import { checkSelfDescription } from './self-description';
 import { Listener, listen, refuseUpgrade, websocketFraming } from './server';
 import { TokenStore } from './tokens';
 import { BrokerLogger, BrokerOptions, BrokerStats, SILENT_LOGGER, ServiceInfo } from './options';
+import { BrokerMetrics } from './metrics';
 
 /** The events a {@link Broker} emits, with their argument. */
 export interface BrokerEvents {
@@ -115,6 +116,7 @@ export class Broker extends EventEmitter<BrokerEvents> {
   private readonly timers: NodeJS.Timeout[] = [];
   private readonly host: ConnectionHost;
   private readonly backend: RestBackend;
+  private readonly metrics: BrokerMetrics;
   private closing?: Promise<void>;
 
   /**
@@ -186,7 +188,9 @@ export class Broker extends EventEmitter<BrokerEvents> {
       setFlowDeployed: (id, deployed) => (deployed ? this.deployFlowById(id) : this.undeployFlow(id)),
       removeFlow: (id) => this.removeFlow(id),
       events: this.eventStream,
+      metricsText: () => this.metrics.text(),
     };
+    this.metrics = new BrokerMetrics(this);
     for (const f of options.flows ?? []) this.storeFlow(f, true);
   }
 

@@ -8,6 +8,7 @@ import type { ServiceRecord } from './registry';
 import { checkCall, checkConfig } from './checks';
 import type { Refusal } from './checks';
 import type { EventStream } from './event-stream';
+import { PROMETHEUS_CONTENT_TYPE } from '../util/prometheus';
 
 /** Which REST paths a listening port serves (the real MSB splits them over ports). */
 export type RestScope = 'all' | 'websocket' | 'smartObjects' | 'flows';
@@ -32,6 +33,8 @@ export interface RestBackend {
   removeFlow(id: string): boolean;
   /** The live event stream (`GET /events`), served on the all-in-one and smart-object ports. */
   readonly events: EventStream;
+  /** `GET /metrics`: the Prometheus text format. */
+  metricsText(): string;
 }
 
 type Handler = (m: RegExpExecArray, body: () => Promise<unknown>) => Promise<[number, unknown]> | [number, unknown];
@@ -284,6 +287,12 @@ export function restHandler(b: RestBackend, scope: RestScope): (req: IncomingMes
       req.resume();
       res.setHeader('www-authenticate', 'Bearer realm="msb-broker", Basic realm="msb-broker"');
       sendJson(res, 401, { error: 'this broker needs its admin secret: Authorization: Bearer <secret> (or as the HTTP Basic password)' });
+      return;
+    }
+    if (path === '/metrics' || path === '/metrics/') {
+      req.resume();
+      if (method !== 'GET') sendJson(res, 405, { error: `${method} is not allowed on ${path}` });
+      else res.writeHead(200, { 'content-type': PROMETHEUS_CONTENT_TYPE }).end(b.metricsText());
       return;
     }
     if (path === '/events' || path === '/events/') {
