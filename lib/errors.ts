@@ -49,8 +49,12 @@ export class MsbValidationError extends MsbError {
   }
 }
 
-/** The identity of a service (uuid, token, …) could not be resolved from any source. */
-export class MsbConfigurationError extends MsbError {}
+/**
+ * Options that cannot work: a missing or malformed url, a bad number, an identity (uuid, token, …)
+ * that no source provides, a durable outbox that cannot be opened. Thrown by `bootstrap`,
+ * `startBroker` and `testService` before anything starts.
+ */
+export class MsbOptionsError extends MsbError {}
 
 /**
  * The MSB refused the registration. `status` is the server's answer:
@@ -114,8 +118,11 @@ export class MsbFunctionError extends MsbError {
 /** A message from the MSB could not be understood; it was dropped and the connection kept. */
 export class MsbProtocolError extends MsbError {}
 
-/** A configuration change named an unknown parameter or a value that does not fit its type. */
-export class MsbConfigError extends MsbError {
+/**
+ * A change of a `@ConfigParam` (a `K` message or `setConfig`) named an unknown parameter or a value
+ * that does not fit its type or rules; the old value stays.
+ */
+export class MsbConfigParamError extends MsbError {
   constructor(
     readonly parameter: string,
     reason: string,
@@ -159,3 +166,12 @@ export class MsbHookError extends MsbError {
     if (options && 'cause' in options) (this as { cause?: unknown }).cause = options.cause;
   }
 }
+
+/** @deprecated renamed {@link MsbOptionsError} (bad options), easy to confuse with {@link MsbConfigParamError}. */
+export const MsbConfigurationError = MsbOptionsError;
+/** @deprecated renamed {@link MsbOptionsError}. */
+export type MsbConfigurationError = MsbOptionsError;
+/** @deprecated renamed {@link MsbConfigParamError} (a rejected configuration parameter change). */
+export const MsbConfigError = MsbConfigParamError;
+/** @deprecated renamed {@link MsbConfigParamError}. */
+export type MsbConfigError = MsbConfigParamError;

@@ -10,7 +10,7 @@ export type { ValidateOptions, ValidationResult } from './schema/validate';
 export { selfDescriptionOf } from './metadata/self-description';
 export type { SelfDescription, SelfDescriptionOptions } from './metadata/self-description';
 export type { IdentityOptions } from './metadata/identity';
-export { MsbError, MsbDeclarationError, MsbValidationError, MsbConfigurationError } from './errors';
+export { MsbError, MsbDeclarationError, MsbValidationError, MsbOptionsError } from './errors';
 export { bootstrap } from './client/bootstrap';
 export type { MsbApp } from './client/app';
 export type { AppState, MsbAppEvents, FunctionCallInfo, AppCounters } from './client/app';
@@ -28,5 +28,5 @@ export { respond } from './client/respond';
 export type { ResponseEvent, RespondOptions } from './client/respond';
 export {
   MsbRegistrationError, MsbConnectionError, MsbOfflineError, MsbClosedError, MsbPublishError, MsbFunctionError,
-  MsbProtocolError, MsbConfigError, MsbOutboxError, MsbDroppedError, MsbTimeoutError, MsbHookError,
+  MsbProtocolError, MsbConfigParamError, MsbConfigError, MsbConfigurationError, MsbOutboxError, MsbDroppedError, MsbTimeoutError, MsbHookError,
 } from './errors';

@@ -122,7 +122,7 @@ export class Broker extends EventEmitter<BrokerEvents> {
   /**
    * Use {@link startBroker}.
    *
-   * @throws {MsbConfigurationError} for a limit that is not a positive integer.
+   * @throws {MsbOptionsError} for a limit that is not a positive integer.
    */
   constructor(private readonly options: BrokerOptions = {}) {
     super();

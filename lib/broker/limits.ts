@@ -1,4 +1,4 @@
-import { MsbConfigurationError } from '../errors';
+import { MsbOptionsError } from '../errors';
 import type { BrokerOptions } from './options';
 
 /** Every per-broker and per-connection bound, resolved from {@link BrokerOptions}. */
@@ -41,7 +41,7 @@ export const DEFAULT_LIMITS: Readonly<BrokerLimits> = {
  * Reads the limits from the options, each a positive integer (or Infinity where the option
  * allows "unlimited").
  *
- * @throws {MsbConfigurationError} naming the option and the value given.
+ * @throws {MsbOptionsError} naming the option and the value given.
  */
 export function resolveLimits(o: BrokerOptions): BrokerLimits {
   const out = { ...DEFAULT_LIMITS };
@@ -49,12 +49,12 @@ export function resolveLimits(o: BrokerOptions): BrokerLimits {
     const v = o[key];
     if (v === undefined) continue;
     if (typeof v !== 'number' || !(v === Infinity || (Number.isInteger(v) && v > 0))) {
-      throw new MsbConfigurationError(`broker option ${key} must be a positive integer, got ${String(v)}`);
+      throw new MsbOptionsError(`broker option ${key} must be a positive integer, got ${String(v)}`);
     }
     out[key] = v;
   }
   if (out.maxSelfDescriptionBytes > out.maxRegistryBytes) {
-    throw new MsbConfigurationError(
+    throw new MsbOptionsError(
       `broker option maxSelfDescriptionBytes (${out.maxSelfDescriptionBytes}) cannot exceed maxRegistryBytes (${out.maxRegistryBytes})`,
     );
   }

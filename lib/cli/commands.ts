@@ -8,9 +8,10 @@ import { SERVICE_KEY } from '../decorators/keys';
 import { isPlainObject } from '../protocol/errors';
 import { selfDescriptionOf } from '../metadata/self-description';
 import { consoleLog } from './log';
+import { MsbError } from '../errors';
 
 /** A failure the user can act on: printed as one line, exit code 1 (2 for usage). */
-export class CliError extends Error {
+export class CliError extends MsbError {
   constructor(message: string, readonly exitCode = 1) {
     super(message);
   }

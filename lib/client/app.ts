@@ -191,7 +191,7 @@ export class MsbApp<T extends object = object> {
    * Adds a sub-service to this gateway at run time: a decorated class (made with its no-argument
    * constructor) or an instance. It is read and checked as `bootstrap` reads a service, then the
    * gateway registers once more with it. Returns the sub-service's instance.
-   * @throws {MsbDeclarationError} for a wrongly declared service; {@link MsbConfigurationError} when
+   * @throws {MsbDeclarationError} for a wrongly declared service; {@link MsbOptionsError} when
    * this app is no gateway or the uuid is taken; {@link MsbClosedError} after `close()`.
    */
   addService<S extends object>(service: new () => S): S;
@@ -281,7 +281,7 @@ export class MsbApp<T extends object = object> {
   /**
    * Changes a configuration parameter locally, as an MSB `K` message would: the property is
    * updated, `@OnConfigChange` and `configChanged` run, and the service re-registers.
-   * @throws (rejects) {@link MsbConfigError} for an unknown name or a value that does not fit.
+   * @throws (rejects) {@link MsbConfigParamError} for an unknown name or a value that does not fit.
    */
   async setConfig(name: string, value: unknown): Promise<void> {
     const { rejected } = await this.services.main.configure({ [name]: value }, 'setConfig');

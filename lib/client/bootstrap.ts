@@ -1,6 +1,6 @@
 import { loadService } from '../metadata/self-description';
 import { normalizeMsbUrl } from '../protocol';
-import { MsbConfigurationError } from '../errors';
+import { MsbOptionsError } from '../errors';
 import { MsbApp } from './app';
 import { defaultLogger } from './logger';
 import { OutboxLog } from './outbox-log';
@@ -19,7 +19,7 @@ const SIGNALS = new Set(['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', 'SIGBREAK', '
  * `@Gateway` registers the sub-services of `options.services` with it, over the one connection.
  *
  * @throws {MsbDeclarationError} when the class is declared wrongly (all problems at once).
- * @throws {MsbConfigurationError} for missing or malformed options (no URL, a factory that throws or
+ * @throws {MsbOptionsError} for missing or malformed options (no URL, a factory that throws or
  * gives no instance of the class, sub-services for a class that is no gateway, …).
  * @throws {MsbRegistrationError} when the MSB refuses the registration (with `waitForRegistration`).
  * @throws {MsbConnectionError} when no registration happened within `registrationTimeoutMs`.
@@ -43,23 +43,23 @@ export async function bootstrap<T extends object>(ServiceClass: ServiceClass<T>,
   const instance = await givenInstance(ServiceClass, options);
   const loaded = loadService(ServiceClass, { ...options, instance });
   const { model, identity } = loaded;
-  if (options.services !== undefined && !Array.isArray(options.services)) throw new MsbConfigurationError('Option services must be an array of service classes or instances');
+  if (options.services !== undefined && !Array.isArray(options.services)) throw new MsbOptionsError('Option services must be an array of service classes or instances');
   const subServices = (options.services ?? []).map(loadSubService);
   if (subServices.length > 0 && identity.kind !== 'Gateway') {
-    throw new MsbConfigurationError(`Option services: ${model.className} is not a @Gateway, so it cannot have sub-services (make it one with @Gateway or MSB_TYPE=Gateway)`);
+    throw new MsbOptionsError(`Option services: ${model.className} is not a @Gateway, so it cannot have sub-services (make it one with @Gateway or MSB_TYPE=Gateway)`);
   }
   const closeOnSignals = options.closeOnSignals ?? [];
   if (!Array.isArray(closeOnSignals) || closeOnSignals.some((sig) => !SIGNALS.has(sig))) {
-    throw new MsbConfigurationError(`Option closeOnSignals must list signals among ${[...SIGNALS].join(', ')}, got ${JSON.stringify(options.closeOnSignals)}`);
+    throw new MsbOptionsError(`Option closeOnSignals must list signals among ${[...SIGNALS].join(', ')}, got ${JSON.stringify(options.closeOnSignals)}`);
   }
 
   const rawUrl = options.url ?? identity.url;
-  if (!rawUrl) throw new MsbConfigurationError(`No MSB url for ${model.className}: pass options.url, or set msb.url or MSB_URL`);
+  if (!rawUrl) throw new MsbOptionsError(`No MSB url for ${model.className}: pass options.url, or set msb.url or MSB_URL`);
   let url: string;
   try {
     url = normalizeMsbUrl(rawUrl);
   } catch (e) {
-    throw new MsbConfigurationError((e as Error).message);
+    throw new MsbOptionsError((e as Error).message);
   }
   if (options.tls?.rejectUnauthorized === false) {
     (options.logger ?? defaultLogger).warn('TLS certificate and hostname checks are OFF (tls.rejectUnauthorized: false); use this for testing only');
@@ -67,7 +67,7 @@ export async function bootstrap<T extends object>(ServiceClass: ServiceClass<T>,
   const cache = options.eventCache;
   let durable: { log: OutboxLog; events: LoggedEvent[] } | undefined;
   if (cache && cache.persist !== undefined) {
-    if (typeof cache.persist !== 'string' || cache.persist === '') throw new MsbConfigurationError('Option eventCache.persist must be a directory or a .log file path');
+    if (typeof cache.persist !== 'string' || cache.persist === '') throw new MsbOptionsError('Option eventCache.persist must be a directory or a .log file path');
     try {
       const opened = OutboxLog.open(OutboxLog.pathFor(cache.persist, identity.uuid));
       durable = opened;
@@ -75,7 +75,7 @@ export async function bootstrap<T extends object>(ServiceClass: ServiceClass<T>,
         (options.logger ?? defaultLogger).warn(`The durable outbox had ${opened.damagedLines} damaged line(s) (a write torn by a crash or a full disk); they were skipped`);
       }
     } catch (e) {
-      throw new MsbConfigurationError((e as Error).message);
+      throw new MsbOptionsError((e as Error).message);
     }
   }
   const app = new MsbApp<T>(loaded, subServices, {

@@ -1,4 +1,4 @@
-import { MsbConfigurationError } from '../errors';
+import { MsbOptionsError } from '../errors';
 import { defaultLogger } from './logger';
 import type { Logger } from './logger';
 import type { RuntimeOptions } from './service-runtime';
@@ -40,12 +40,12 @@ export interface ServiceRuntimeOptions {
 export function positive(name: string, value: number | undefined, fallback: number, allowZero = false): number {
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || (!allowZero && value === 0)) {
-    throw new MsbConfigurationError(`Option ${name} must be a ${allowZero ? 'non-negative' : 'positive'} number, got ${JSON.stringify(value)}`);
+    throw new MsbOptionsError(`Option ${name} must be a ${allowZero ? 'non-negative' : 'positive'} number, got ${JSON.stringify(value)}`);
   }
   return value;
 }
 
-/** The runtime options with their defaults. @throws {MsbConfigurationError} for a malformed one. */
+/** The runtime options with their defaults. @throws {MsbOptionsError} for a malformed one. */
 export function runtimeOptions(options: ServiceRuntimeOptions & { sockJsFraming?: boolean }): RuntimeOptions {
   return {
     validate: options.validate !== false,
@@ -61,25 +61,25 @@ export function runtimeOptions(options: ServiceRuntimeOptions & { sockJsFraming?
 /**
  * The instance `instance` or `factory` gives, checked to be one of the class; undefined when
  * neither is given (then the reading makes one with the no-argument constructor).
- * @throws {MsbConfigurationError} when both are given, the factory throws, or gives something else.
+ * @throws {MsbOptionsError} when both are given, the factory throws, or gives something else.
  */
 export async function givenInstance<T extends object>(target: ServiceClass<T>, options: InstanceOptions<T>): Promise<T | undefined> {
   const cls = target.name || '(anonymous class)';
-  if (options.instance !== undefined && options.factory !== undefined) throw new MsbConfigurationError(`${cls}: give options.instance or options.factory, not both`);
+  if (options.instance !== undefined && options.factory !== undefined) throw new MsbOptionsError(`${cls}: give options.instance or options.factory, not both`);
   let instance = options.instance;
   if (options.factory !== undefined) {
-    if (typeof options.factory !== 'function') throw new MsbConfigurationError(`${cls}: options.factory must be a function returning the instance`);
+    if (typeof options.factory !== 'function') throw new MsbOptionsError(`${cls}: options.factory must be a function returning the instance`);
     try {
       instance = await options.factory();
     } catch (e) {
-      throw new MsbConfigurationError(`${cls}: options.factory threw: ${(e as Error)?.message ?? String(e)}`);
+      throw new MsbOptionsError(`${cls}: options.factory threw: ${(e as Error)?.message ?? String(e)}`);
     }
   }
   if (instance === undefined) return undefined;
   // A wrong instance would be described with the class's declaration and dispatched to methods it lacks.
   if (instance === null || typeof instance !== 'object' || !(instance instanceof target)) {
     const what = instance === null || typeof instance !== 'object' ? JSON.stringify(instance) : `an instance of ${(instance as object).constructor?.name ?? 'another class'}`;
-    throw new MsbConfigurationError(`${cls}: options.${options.factory !== undefined ? 'factory returned' : 'instance is'} ${what}, not an instance of ${cls}`);
+    throw new MsbOptionsError(`${cls}: options.${options.factory !== undefined ? 'factory returned' : 'instance is'} ${what}, not an instance of ${cls}`);
   }
   return instance;
 }

@@ -8,7 +8,7 @@ import { describe } from '../metadata/self-description';
 import type { ConfigState, LoadedService, SelfDescription } from '../metadata/self-description';
 import { compileCodec } from '../schema/value-codec';
 import type { ValueCodec } from '../schema/value-codec';
-import { MsbClosedError, MsbConfigError, MsbHookError, MsbValidationError } from '../errors';
+import { MsbClosedError, MsbConfigParamError, MsbHookError, MsbValidationError } from '../errors';
 import type { MsbError } from '../errors';
 import { describeThrown } from '../util/describe-thrown';
 import { isoNow } from '../util/iso-now';
@@ -61,7 +61,7 @@ export interface RuntimeOptions {
 /** The result of a configuration change: what changed, and what was refused. */
 export interface ConfigOutcome {
   changes: Record<string, unknown>;
-  rejected: MsbConfigError[];
+  rejected: MsbConfigParamError[];
 }
 
 /**
@@ -146,17 +146,17 @@ export class ServiceRuntime<T extends object = object> {
    */
   async configure(params: Record<string, unknown>, source: string): Promise<ConfigOutcome> {
     const changes: Record<string, unknown> = {};
-    const rejected: MsbConfigError[] = [];
+    const rejected: MsbConfigParamError[] = [];
     const target = this.instance as Record<string, unknown>;
     for (const [name, raw] of Object.entries(params)) {
       const param = this.config.find((c) => c.name === name);
       if (!param) {
-        rejected.push(new MsbConfigError(name, `unknown parameter (known: ${this.config.map((c) => c.name).join(', ') || 'none'})`));
+        rejected.push(new MsbConfigParamError(name, `unknown parameter (known: ${this.config.map((c) => c.name).join(', ') || 'none'})`));
         continue;
       }
       const r = param.accept(raw);
       if (!r.ok) {
-        rejected.push(new MsbConfigError(name, r.reason));
+        rejected.push(new MsbConfigParamError(name, r.reason));
         continue;
       }
       const current = target[param.propertyKey];
@@ -176,7 +176,7 @@ export class ServiceRuntime<T extends object = object> {
       try {
         await (target[method] as (c: Record<string, unknown>) => unknown).call(this.instance, { ...changes });
       } catch (e) {
-        this.host.report(new MsbConfigError(Object.keys(changes).join(', '), `@OnConfigChange ${method} threw: ${describeThrown(e)}`));
+        this.host.report(new MsbConfigParamError(Object.keys(changes).join(', '), `@OnConfigChange ${method} threw: ${describeThrown(e)}`));
       }
     }
     this.host.configChanged(this, { ...changes });

@@ -1,6 +1,6 @@
 import { loadService } from '../metadata/self-description';
 import type { LoadedService, SelfDescription } from '../metadata/self-description';
-import { MsbConfigurationError, MsbDeclarationError } from '../errors';
+import { MsbOptionsError, MsbDeclarationError } from '../errors';
 import type { ServiceRuntime } from './service-runtime';
 
 /** A gateway sub-service: a decorated `@SmartObject`/`@Application` class, or an instance of one. */
@@ -44,11 +44,11 @@ export class ServiceSet {
   /** Checks that a sub-service may join (the main service is a gateway, its uuid is new), without adding it. */
   check(loaded: LoadedService): void {
     if (this.main.identity.kind !== 'Gateway') {
-      throw new MsbConfigurationError(`${this.main.model.className} is not a @Gateway: only a gateway has sub-services (${loaded.model.className} was given)`);
+      throw new MsbOptionsError(`${this.main.model.className} is not a @Gateway: only a gateway has sub-services (${loaded.model.className} was given)`);
     }
     const uuid = loaded.identity.uuid;
     const holder = uuid === this.main.uuid ? this.main : this.subs.get(uuid);
-    if (holder) throw new MsbConfigurationError(`${loaded.model.className} has uuid ${uuid}, which ${holder.model.className} has already in gateway ${this.main.identity.name}`);
+    if (holder) throw new MsbOptionsError(`${loaded.model.className} has uuid ${uuid}, which ${holder.model.className} has already in gateway ${this.main.identity.name}`);
   }
 
   add(runtime: ServiceRuntime): void {

@@ -3,7 +3,7 @@ import { loadService } from '../metadata/self-description';
 import type { SelfDescription } from '../metadata/self-description';
 import type { IdentityOptions } from '../metadata/identity';
 import { MsbClosedError } from '../errors';
-import type { MsbConfigError, MsbError } from '../errors';
+import type { MsbConfigParamError, MsbError } from '../errors';
 import type { Logger } from '../client/logger';
 import { ServiceRuntime } from '../client/service-runtime';
 import type { EncodedEvent } from '../client/service-runtime';
@@ -50,7 +50,7 @@ export interface ServiceTestBed<T extends object> {
   /**
    * Changes configuration parameters as an MSB `K` message would (checked, converted,
    * `@OnConfigChange` awaited). Resolves with the changed properties; rejects with the first
-   * `MsbConfigError` (the values that fitted are applied all the same).
+   * `MsbConfigParamError` (the values that fitted are applied all the same).
    */
   configure(params: Record<string, unknown>): Promise<Record<string, unknown>>;
   /** The self-description as it would be registered now. */
@@ -134,7 +134,7 @@ export async function testService<T extends object>(ServiceClass: ServiceClass<T
     },
     async configure(params) {
       const { changes, rejected } = await runtime.configure(params, 'configure()');
-      if (rejected.length > 0) throw rejected[0] as MsbConfigError;
+      if (rejected.length > 0) throw rejected[0] as MsbConfigParamError;
       return changes;
     },
     get selfDescription() {

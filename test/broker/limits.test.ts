@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { CallTooLargeError, FlowLimitError, startBroker } from '../../lib/broker';
 import { buildParameters } from '../../lib/broker/flows';
-import { MsbConfigurationError } from '../../lib/errors';
+import { MsbOptionsError } from '../../lib/errors';
 import { FlowStore } from '../../lib/broker/flows';
 import { WarningLimiter } from '../../lib/broker/log-limiter';
 import { Registry, ServiceOwner } from '../../lib/broker/registry';
@@ -100,11 +100,11 @@ describe('broker limits: units', () => {
     limiter.close();
   });
 
-  it('a limit that is not a positive integer is an MsbConfigurationError naming the option', async () => {
+  it('a limit that is not a positive integer is an MsbOptionsError naming the option', async () => {
     for (const [key, value] of [['maxServices', 0], ['maxFlows', -1], ['maxCallBytes', 1.5], ['maxTokens', '10']] as const) {
       let err: unknown;
       await startBroker({ [key]: value } as never).catch((e: unknown) => (err = e));
-      expect(err, key).to.be.instanceOf(MsbConfigurationError);
+      expect(err, key).to.be.instanceOf(MsbOptionsError);
       expect((err as Error).message).to.include(`broker option ${key} must be a positive integer, got ${value}`);
     }
     let err: unknown;

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { expect } from 'chai';
 import {
-  Application, ConfigParam, CorrelationId, DataType, Event, Gateway, MsbClosedError, MsbConfigurationError, MsbDeclarationError,
+  Application, ConfigParam, CorrelationId, DataType, Event, Gateway, MsbClosedError, MsbOptionsError, MsbDeclarationError,
   MsbFunction, MsbValidationError, OnClose, Payload, SmartObject, bootstrap,
 } from '../../lib';
 import type { MsbError, MsbEvent, SelfDescription } from '../../lib';
@@ -202,10 +202,10 @@ describe('runtime: a Gateway and its sub-services over one connection', function
   it('refuses sub-services on a service that is no gateway, a uuid twice, and a gateway as a sub-service', async () => {
     const opts = { url: 'ws://127.0.0.1:1', env: false as const, propertiesFile: false as const, waitForRegistration: false };
     const notGateway = await bootstrap(Saw, { ...opts, services: [Lathe] }).then(() => undefined, (e: unknown) => e);
-    expect(notGateway).to.be.instanceOf(MsbConfigurationError);
+    expect(notGateway).to.be.instanceOf(MsbOptionsError);
     expect((notGateway as Error).message).to.match(/Saw is not a @Gateway/);
     const twice = await bootstrap(HallB, { ...opts, services: [Lathe, Lathe] }).then(() => undefined, (e: unknown) => e);
-    expect(twice).to.be.instanceOf(MsbConfigurationError);
+    expect(twice).to.be.instanceOf(MsbOptionsError);
     expect((twice as Error).message).to.equal(`Lathe has uuid ${LATHE}, which Lathe has already in gateway Hall B`);
     const nested = await bootstrap(HallB, { ...opts, services: [HallB] }).then(() => undefined, (e: unknown) => e);
     expect(nested).to.be.instanceOf(MsbDeclarationError);

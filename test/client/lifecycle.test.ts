@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { MsbConfigurationError, MsbHookError, bootstrap } from '../../lib';
+import { MsbOptionsError, MsbHookError, bootstrap } from '../../lib';
 import type { Broker } from '../../lib/broker';
 import { Fixture, recordEvents, until, waitFor } from './helpers';
 import { Counter, LIFECYCLE_UUID, Lifecycle } from './lifecycle-services';
@@ -33,7 +33,7 @@ describe('runtime: services inside an application (constructor arguments, lifecy
     expect(app.instance).to.be.instanceOf(Lifecycle);
     await app.close();
     const error = await bootstrap(Lifecycle, { url: broker.url, env: false, propertiesFile: false, factory: () => new Counter() as unknown as Lifecycle }).then(() => undefined, (e: unknown) => e);
-    expect(error).to.be.instanceOf(MsbConfigurationError);
+    expect(error).to.be.instanceOf(MsbOptionsError);
     expect((error as Error).message).to.equal('Lifecycle: options.factory returned an instance of Counter, not an instance of Lifecycle');
   });
 
@@ -96,7 +96,7 @@ describe('runtime: services inside an application (constructor arguments, lifecy
   it('refuses a closeOnSignals that names no signal', async () => {
     const error = await bootstrap(Lifecycle, { url: 'ws://127.0.0.1:1', env: false, propertiesFile: false, instance: new Lifecycle(new Counter()), closeOnSignals: ['SIGTERN' as NodeJS.Signals] })
       .then(() => undefined, (e: unknown) => e);
-    expect(error).to.be.instanceOf(MsbConfigurationError);
+    expect(error).to.be.instanceOf(MsbOptionsError);
     expect((error as Error).message).to.match(/closeOnSignals must list signals among SIGINT, SIGTERM.*got \["SIGTERN"\]/);
   });
 });

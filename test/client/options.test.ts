@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { MsbConfigurationError, bootstrap } from '../../lib';
+import { MsbOptionsError, bootstrap } from '../../lib';
 import type { BootstrapOptions } from '../../lib';
 import { Fixture, RecordingLogger, recordEvents } from './helpers';
 import { DRILL_UUID, TestDrill } from './services';
@@ -21,9 +21,9 @@ describe('runtime: options', () => {
     ['an empty persist path', { url: 'ws://127.0.0.1:1', eventCache: { persist: '' } }, /eventCache.persist must be a directory or a .log file path/],
   ];
   for (const [what, options, message] of bad) {
-    it(`refuses ${what} with an MsbConfigurationError that says what is wrong`, async () => {
+    it(`refuses ${what} with an MsbOptionsError that says what is wrong`, async () => {
       const error = await bootstrap(TestDrill, { env: false, propertiesFile: false, logger: new RecordingLogger(), ...options }).then(() => undefined, (e: unknown) => e);
-      expect(error).to.be.instanceOf(MsbConfigurationError);
+      expect(error).to.be.instanceOf(MsbOptionsError);
       expect((error as Error).message).to.match(message);
     });
   }
@@ -35,7 +35,7 @@ describe('runtime: options', () => {
       writeFileSync(file, '');
       const persist = join(file, 'outbox.log');
       const error = await bootstrap(TestDrill, { env: false, propertiesFile: false, url: 'ws://127.0.0.1:1', eventCache: { persist } }).then(() => undefined, (e: unknown) => e);
-      expect(error).to.be.instanceOf(MsbConfigurationError);
+      expect(error).to.be.instanceOf(MsbOptionsError);
       expect((error as Error).message).to.contain(persist);
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { expect } from 'chai';
 import { IsString, Min } from 'class-validator';
 import {
-  ConfigParam, DataType, Event, MsbConfigError, MsbError, MsbEvent, MsbFunction, MsbValidationError, Payload, Property, SmartObject,
+  ConfigParam, DataType, Event, MsbConfigParamError, MsbError, MsbEvent, MsbFunction, MsbValidationError, Payload, Property, SmartObject,
 } from '../../lib';
 import { Fixture, recordEvents, until, waitFor } from '../client/helpers';
 
@@ -72,10 +72,10 @@ describe('validation on a live service: emit, incoming calls and K messages go t
     expect((await changed)[0]).to.deep.equal({ label: 'b' });
     expect(app.instance.K).to.equal(5);
     expect(errors).to.have.length(1);
-    expect(errors[0]).to.be.instanceOf(MsbConfigError);
+    expect(errors[0]).to.be.instanceOf(MsbConfigParamError);
     expect(errors[0].message).to.equal('Configuration parameter K: -5 breaks a rule: must be at least 0');
     const local = await app.setConfig('K', -1).then(() => undefined, (e: unknown) => e);
-    expect(local).to.be.instanceOf(MsbConfigError).and.have.property('parameter', 'K');
+    expect(local).to.be.instanceOf(MsbConfigParamError).and.have.property('parameter', 'K');
     expect(app.instance.K).to.equal(5);
   });
 });

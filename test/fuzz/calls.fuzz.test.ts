@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
 import {
-  MsbConfigError, MsbError, MsbFunctionError, MsbProtocolError, MsbValidationError,
+  MsbConfigParamError, MsbError, MsbFunctionError, MsbProtocolError, MsbValidationError,
 } from '../../lib';
 import type { MsbApp } from '../../lib';
 import type { Broker } from '../../lib/broker';
@@ -280,7 +280,7 @@ describe('fuzz: function calls and configuration messages into a bootstrapped se
         for (const e of newErrors()) {
           expect(e.message.length, e.message).to.be.greaterThan(20);
           if (e instanceof MsbProtocolError) continue;
-          if (e instanceof MsbConfigError) {
+          if (e instanceof MsbConfigParamError) {
             expect(configKeys.has(e.parameter) || e.message.includes('@OnConfigChange'), `config error for a key that was not sent: ${e.parameter}`).to.equal(true);
             continue;
           }
@@ -290,7 +290,7 @@ describe('fuzz: function calls and configuration messages into a bootstrapped se
         reached.answered += tracked.filter((t) => newEvents().some((e) => e.correlationId === t.corr)).length;
         reached.refused += newErrors().filter((e) => e instanceof MsbFunctionError || e instanceof MsbValidationError).length;
         reached.protocolErrors += protocolErrors;
-        reached.configErrors += newErrors().filter((e) => e instanceof MsbConfigError).length;
+        reached.configErrors += newErrors().filter((e) => e instanceof MsbConfigParamError).length;
         reached.configApplied += app.instance.configChanges.length - configChangesBefore;
 
         // the methods only ever saw valid payloads

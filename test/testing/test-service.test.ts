@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { IsString, Min } from 'class-validator';
 import {
-  ConfigParam, CorrelationId, DataType, Event, MsbClosedError, MsbConfigError, MsbConfigurationError, MsbDeclarationError,
+  ConfigParam, CorrelationId, DataType, Event, MsbClosedError, MsbConfigParamError, MsbOptionsError, MsbDeclarationError,
   MsbFunctionError, MsbValidationError, MsbFunction, OnClose, OnConfigChange, OnRegistered, Payload, Property, SmartObject,
   respond, selfDescriptionOf,
 } from '../../lib';
@@ -143,9 +143,9 @@ describe('testing: testService builds a service as bootstrap does, with no socke
     expect(bed.instance.strokes).to.equal(25);
     expect(bed.selfDescription.configuration.parameters.strokes.value).to.equal(25);
     const bad = await rejection(bed.configure({ strokes: 0 }));
-    expect(bad).to.be.instanceOf(MsbConfigError);
+    expect(bad).to.be.instanceOf(MsbConfigParamError);
     expect((bad as Error).message).to.match(/strokes/);
-    expect(await rejection(bed.configure({ speed: 1 }))).to.be.instanceOf(MsbConfigError);
+    expect(await rejection(bed.configure({ speed: 1 }))).to.be.instanceOf(MsbConfigParamError);
     expect(bed.instance.strokes).to.equal(25);
     expect(bed.instance.log.filter((l) => l.startsWith('config'))).to.deep.equal(['config {"strokes":25}']);
   });
@@ -174,7 +174,7 @@ describe('testing: testService builds a service as bootstrap does, with no socke
     expect(declaration).to.be.instanceOf(MsbDeclarationError);
     expect((declaration as MsbDeclarationError).problems.join('\n')).to.match(/not a valid UUID/).and.match(/URGENT/);
     const wrong = await rejection(testService(Press, { factory: () => ({}) as Press }));
-    expect(wrong).to.be.instanceOf(MsbConfigurationError);
+    expect(wrong).to.be.instanceOf(MsbOptionsError);
     expect((wrong as Error).message).to.match(/factory returned an instance of Object, not an instance of Press/);
     const threw = await rejection(testService(Press, { factory: () => { throw new Error('no PLC'); } }));
     expect((threw as Error).message).to.match(/options.factory threw: no PLC/);
