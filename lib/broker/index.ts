@@ -12,3 +12,4 @@ export { DeliveryError } from './errors';
 export type { DeliveryFailure } from './errors';
 export { FlowError, FlowLimitError, CallTooLargeError } from './flows';
 export type { FlowDefinition, ShortFlow, Mapping, Route } from './flows';
+export type { StreamedEvent } from './event-stream';

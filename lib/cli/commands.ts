@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { extname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { startBroker } from '../broker';
-import type { Broker, BrokerOptions } from '../broker';
+import type { Broker, BrokerOptions, StreamedEvent } from '../broker';
 import { SERVICE_KEY } from '../decorators/keys';
 import { isPlainObject } from '../protocol/errors';
 import { selfDescriptionOf } from '../metadata/self-description';
@@ -237,14 +237,7 @@ export async function servicesCommand(baseUrl: string, json: boolean): Promise<s
 }
 
 /** One event of the broker's stream, as `msb watch` and `msb call --wait` print it. */
-export interface WatchedEvent {
-  service: string;
-  eventId: string;
-  correlationId?: string;
-  priority: number;
-  postDate: string;
-  payload?: unknown;
-}
+export type WatchedEvent = StreamedEvent;
 
 /** An open `GET /events` stream. */
 interface Subscription {

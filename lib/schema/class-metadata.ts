@@ -119,13 +119,7 @@ export interface DirectRule {
   readonly test: (value: unknown) => boolean;
 }
 
-interface RuleMetadata {
-  type: string;
-  name?: string;
-  propertyName: string;
-  constraints?: unknown[];
-  each?: boolean;
-  groups?: string[];
+interface RuleMetadata extends ClassValidatorMetadata {
   constraintCls?: Function;
   validateIf?: unknown;
 }
