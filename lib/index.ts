@@ -25,3 +25,5 @@ export {
 } from './errors';
 export { startBroker } from './broker';
 export type { Broker, BrokerOptions, BrokerEvents, FlowDefinition, ShortFlow } from './broker';
+export { asyncApiOf, asyncApiFromSelfDescriptions, toYaml, MsbAsyncApiError } from './asyncapi';
+export type { AsyncApiOptions, AsyncApiDocument, AsyncApiDocumentOptions, AsyncApiServer } from './asyncapi';
