@@ -4,6 +4,7 @@ import { startBroker } from '../broker';
 import type { Broker, BrokerOptions } from '../broker';
 import { SERVICE_KEY } from '../decorators/keys';
 import { selfDescriptionOf } from '../metadata/self-description';
+import { asyncApiOf, toYaml } from '../asyncapi';
 import { consoleLog } from './log';
 
 /** A failure the user can act on: printed as one line, exit code 1 (2 for usage). */
@@ -70,8 +71,14 @@ export async function brokerCommand(o: BrokerCommandOptions, write?: (line: stri
   return broker;
 }
 
-/** `msb describe`: the self-description of a service class exported by a compiled module. */
-export function describeCommand(modulePath: string, exportName?: string): string {
+/** What `msb describe` prints: the self-description (default) or the AsyncAPI document, as JSON or YAML. */
+export interface DescribeOutput {
+  asyncapi?: boolean;
+  yaml?: boolean;
+}
+
+/** `msb describe`: the self-description or AsyncAPI document of a service class exported by a compiled module. */
+export function describeCommand(modulePath: string, exportName?: string, output: DescribeOutput = {}): string {
   const path = resolve(modulePath);
   let mod: Record<string, unknown>;
   try {
@@ -93,7 +100,8 @@ export function describeCommand(modulePath: string, exportName?: string): string
   } else {
     throw new CliError(`${modulePath} exports several services (${services.map(([n]) => n).join(', ')}); pick one with --export`, 2);
   }
-  return JSON.stringify(selfDescriptionOf(target), null, 2);
+  const doc = output.asyncapi ? asyncApiOf(target) : selfDescriptionOf(target);
+  return output.yaml ? toYaml(doc).trimEnd() : JSON.stringify(doc, null, 2);
 }
 
 async function rest(baseUrl: string, path: string, body: unknown): Promise<unknown> {

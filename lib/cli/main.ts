@@ -42,8 +42,10 @@ function program(): Command {
     .description("print the self-description of a service class exported by a compiled module (honours MSB_* and application.properties)")
     .argument('<module>', 'path of the compiled JavaScript module')
     .option('-e, --export <name>', 'the exported class, when the module exports several services')
-    .action((modulePath: string, o: { export?: string }) => {
-      process.stdout.write(`${describeCommand(modulePath, o.export)}\n`);
+    .option('--asyncapi', 'print the AsyncAPI 3.0 document instead (server from MSB_URL / msb.url)')
+    .option('--yaml', 'print YAML instead of JSON')
+    .action((modulePath: string, o: { export?: string; asyncapi?: boolean; yaml?: boolean }) => {
+      process.stdout.write(`${describeCommand(modulePath, o.export, o)}\n`);
     });
 
   msb.command('call')
