@@ -74,13 +74,18 @@ class Keys {
   private readonly used = new Set<string>();
 
   take(wanted: string): string {
-    const base = wanted.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 80) || '_';
+    let base = wanted.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 80) || '_';
+    // Readers that build objects from these keys have been caught out by them (the official
+    // parser, given a `__proto__` message key, made Object.prototype's methods read-only).
+    if (PROTO_KEYS.has(base)) base = `${base}_`;
     let key = base;
     for (let i = 2; this.used.has(key); i++) key = `${base}_${i}`;
     this.used.add(key);
     return key;
   }
 }
+
+const PROTO_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
 const REF = /^#\/definitions\/(.*)$/;
 
@@ -153,6 +158,16 @@ function convertSchema(schema: unknown, resolve: (name: string) => string | unde
   if (schema.exclusiveMinimum === true && typeof schema.minimum === 'number') delete out.minimum;
   if (schema.exclusiveMaximum === true && typeof schema.maximum === 'number') delete out.maximum;
   return out;
+}
+
+/** Runs `build`, putting `where` in front of any MsbAsyncApiError it throws. */
+function within<T>(where: string, build: () => T): T {
+  try {
+    return build();
+  } catch (e) {
+    if (e instanceof MsbAsyncApiError) throw new MsbAsyncApiError(`${where}: ${e.message}`);
+    throw e;
+  }
 }
 
 /** One service's part of the document: its channel and the keys its messages got. */
@@ -257,8 +272,10 @@ class DocumentBuilder {
       const declared = priorities?.get(eventId);
       if (declared !== undefined) put(properties.priority as Json, 'x-msb-declared-priority', PRIORITY_NAMES[declared] ?? declared);
       if (format && Object.keys(format).length > 0) {
-        const resolve = this.definitionsOf(format, new Set(Object.keys(format).filter((k) => k !== 'dataObject')), `${where}.events[${i}]`);
-        put(properties, 'dataObject', convertSchema(format.dataObject ?? {}, resolve));
+        within(`${where}.events[${i}]`, () => {
+          const resolve = this.definitionsOf(format, new Set(Object.keys(format).filter((k) => k !== 'dataObject')));
+          put(properties, 'dataObject', convertSchema(format.dataObject ?? {}, resolve));
+        });
       }
       put(this.doc.components.messages, messageKey, {
         name: eventId,
@@ -292,12 +309,14 @@ class DocumentBuilder {
       const format = isObject(f.dataFormat) ? f.dataFormat : {};
       // A key that some $ref names is a definition, every other key a parameter (the rule of
       // the Java FunctionParametersValidator).
-      const definitions = refsIn(format, new Set());
-      const resolve = this.definitionsOf(format, definitions, `${where}.functions[${i}]`);
       const parameters: Json = {};
-      for (const [key, schema] of Object.entries(format)) {
-        if (!definitions.has(key)) put(parameters, key, convertSchema(schema, resolve));
-      }
+      within(`${where}.functions[${i}]`, () => {
+        const definitions = refsIn(format, new Set());
+        const resolve = this.definitionsOf(format, definitions);
+        for (const [key, schema] of Object.entries(format)) {
+          if (!definitions.has(key)) put(parameters, key, convertSchema(schema, resolve));
+        }
+      });
       const messageKey = this.messageKeys.take(`${this.prefix(part)}${functionId}-call`);
       put(this.doc.components.messages, messageKey, {
         name: functionId,
@@ -389,7 +408,7 @@ class DocumentBuilder {
    * answers, for a definition name of that format, its component key. Two formats share a
    * component only when the definition and everything it reaches are the same shape.
    */
-  private definitionsOf(format: Json, names: ReadonlySet<string>, where: string): (name: string) => string | undefined {
+  private definitionsOf(format: Json, names: ReadonlySet<string>): (name: string) => string | undefined {
     const own = new Map<string, string>();
     const refsOf = new Map<string, Set<string>>();
     for (const n of names) if (Object.prototype.hasOwnProperty.call(format, n)) refsOf.set(n, refsIn(format[n], new Set()));
@@ -407,12 +426,7 @@ class DocumentBuilder {
       own.set(n, key);
     }
     const resolve = (n: string) => own.get(n);
-    try {
-      for (const n of fresh) put(this.doc.components.schemas, own.get(n)!, convertSchema(format[n], resolve));
-    } catch (e) {
-      if (e instanceof MsbAsyncApiError) throw new MsbAsyncApiError(`${where}: ${e.message}`);
-      throw e;
-    }
+    for (const n of fresh) put(this.doc.components.schemas, own.get(n)!, convertSchema(format[n], resolve));
     return resolve;
   }
 }
