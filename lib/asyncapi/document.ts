@@ -75,17 +75,16 @@ class Keys {
 
   take(wanted: string): string {
     let base = wanted.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 80) || '_';
-    // Readers that build objects from these keys have been caught out by them (the official
-    // parser, given a `__proto__` message key, made Object.prototype's methods read-only).
-    if (PROTO_KEYS.has(base)) base = `${base}_`;
+    // Readers that keep these keys in plain objects trip over names they inherit: the official
+    // parser, given a `__proto__` message key, made Object.prototype's methods read-only, and
+    // one named `hasOwnProperty` crashed its resolver.
+    if (base in Object.prototype) base = `${base}_`;
     let key = base;
     for (let i = 2; this.used.has(key); i++) key = `${base}_${i}`;
     this.used.add(key);
     return key;
   }
 }
-
-const PROTO_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
 const REF = /^#\/definitions\/(.*)$/;
 

@@ -15,7 +15,7 @@ import { parseStrict } from './helpers';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const yaml = require('js-yaml') as { load(text: string): unknown };
 
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Json = Record<string, any>;
 
 function operationsOf(doc: AsyncApiDocument, action: 'send' | 'receive'): Json[] {
   return Object.values(doc.operations).filter((o) => o.action === action) as Json[];

@@ -1,0 +1,219 @@
+import 'reflect-metadata';
+import fc from 'fast-check';
+import { expect } from 'chai';
+import { IsPositive, Max, Min } from 'class-validator';
+import {
+  Application, ConfigParam, DataType, Dto, Event, MsbDeclarationError, MsbFunction, Property, SmartObject, asyncApiOf,
+  selfDescriptionOf, toYaml,
+} from '../../lib';
+import type { RawDataFormat, SelfDescription, TypeInput } from '../../lib';
+import { parseStrict } from '../asyncapi/helpers';
+import { PROTO_KEYS, fuzzParams, fuzzTimeout, hostileString } from './arbitraries';
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const yaml = require('js-yaml') as { load(text: string): unknown };
+
+/**
+ * Random decorated services (DTOs nesting each other and themselves, arrays, raw formats,
+ * constraints, response events, configuration parameters, hostile ids and texts) must give
+ * AsyncAPI documents that the official parser reads without an error, as JSON and as YAML.
+ */
+
+type TypeSpec =
+  | { kind: 'simple'; dataType: DataType; isArray: boolean }
+  | { kind: 'dto'; index: number; isArray: boolean }
+  | { kind: 'raw'; format: RawDataFormat };
+
+interface FieldSpec { name: string; type: TypeSpec; description?: string; bound?: 'positive' | 'range' }
+interface DtoSpec { name: string; fields: FieldSpec[] }
+interface ServiceSpec {
+  kind: 'SmartObject' | 'Application';
+  uuid: string;
+  name: string;
+  description: string;
+  token: string;
+  dtos: DtoSpec[];
+  events: Array<{ id: string; description: string; type?: TypeSpec; priority: 'LOW' | 'MEDIUM' | 'HIGH' }>;
+  functions: Array<{ id: string; description: string; type?: TypeSpec; responses: number[] }>;
+  config: Array<{ name: string; type: DataType; value: unknown }>;
+}
+
+const RAW_FORMATS: RawDataFormat[] = [
+  { dataObject: { type: 'object', properties: { v: { type: 'integer', minimum: 0, exclusiveMinimum: true }, w: { type: 'number', maximum: 1, exclusiveMaximum: false } } } },
+  {
+    dataObject: { $ref: '#/definitions/RawThing' },
+    RawThing: { type: 'object', required: ['tags'], properties: { tags: { type: 'array', items: { type: 'string' }, minItems: 1 }, next: { $ref: '#/definitions/RawThing' } } },
+  },
+  { dataObject: { type: 'array', items: { type: 'number', format: 'double' } } },
+  { dataObject: { type: 'string', enum: ['a', 'b'], default: 'a', description: 'raw enum' } },
+];
+
+const text = (max: number) => hostileString(max);
+// The parser reads a `__proto__` property name as the prototype and crashes on one named
+// `hasOwnProperty` (README, AsyncAPI export), so ids that may become property names leave them out.
+const PARSER_TRAPS: readonly string[] = [...PROTO_KEYS, 'hasOwnProperty'];
+const id = fc.oneof(fc.stringMatching(/^[A-Za-z_/][A-Za-z0-9_/.-]{0,15}$/), text(16)).filter((s) => s.trim() !== '' && !PARSER_TRAPS.includes(s));
+const simpleType = fc.constantFrom(...Object.values(DataType));
+
+function typeSpec(dtoCount: number): fc.Arbitrary<TypeSpec> {
+  const options: Array<fc.Arbitrary<TypeSpec>> = [
+    fc.record({ kind: fc.constant('simple' as const), dataType: simpleType, isArray: fc.boolean() }),
+    fc.record({ kind: fc.constant('raw' as const), format: fc.constantFrom(...RAW_FORMATS) }),
+  ];
+  if (dtoCount > 0) options.push(fc.record({ kind: fc.constant('dto' as const), index: fc.nat(dtoCount - 1), isArray: fc.boolean() }));
+  return fc.oneof(...options);
+}
+
+/** Fields may use any DTO, themselves included (built lazily), but not raw formats. */
+function dtoSpecs(): fc.Arbitrary<DtoSpec[]> {
+  return fc.integer({ min: 0, max: 4 }).chain((n) =>
+    fc.uniqueArray(
+      fc.record({
+        name: id,
+        fields: fc.uniqueArray(
+          fc.record(
+            {
+              name: id,
+              type: typeSpec(n).filter((t) => t.kind !== 'raw'),
+              description: text(20),
+              bound: fc.constantFrom<'positive' | 'range'>('positive', 'range'),
+            },
+            { requiredKeys: ['name', 'type'] },
+          ),
+          { minLength: 1, maxLength: 4, selector: (f) => f.name },
+        ),
+      }),
+      { minLength: n, maxLength: n, selector: (d) => d.name },
+    ),
+  );
+}
+
+const configParam = fc.oneof(
+  fc.record({ type: fc.constant(DataType.INT32), value: fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 }) }),
+  fc.record({ type: fc.constant(DataType.INT64), value: fc.maxSafeInteger() }),
+  fc.record({ type: fc.constant(DataType.DOUBLE), value: fc.double({ noNaN: true, noDefaultInfinity: true }) }),
+  fc.record({ type: fc.constant(DataType.BOOLEAN), value: fc.boolean() }),
+  fc.record({ type: fc.constant(DataType.STRING), value: text(20) }),
+);
+
+const serviceSpec: fc.Arbitrary<ServiceSpec> = dtoSpecs().chain((dtos) =>
+  fc.uniqueArray(fc.record({ id, description: text(30), type: fc.option(typeSpec(dtos.length), { nil: undefined }), priority: fc.constantFrom('LOW', 'MEDIUM', 'HIGH') }), { maxLength: 5, selector: (e) => e.id }).chain((events) =>
+    fc.record({
+      kind: fc.constantFrom('SmartObject', 'Application'),
+      uuid: fc.uuid({ version: 4 }),
+      name: id,
+      description: text(40),
+      token: fc.stringMatching(/^[0-9a-f]{24}$/),
+      dtos: fc.constant(dtos),
+      events: fc.constant(events),
+      functions: fc.uniqueArray(
+        fc.record({
+          id,
+          description: text(30),
+          type: fc.option(typeSpec(dtos.length), { nil: undefined }),
+          responses: events.length ? fc.uniqueArray(fc.nat(events.length - 1), { maxLength: 3 }) : fc.constant([]),
+        }),
+        { maxLength: 4, selector: (f) => f.id },
+      ),
+      config: fc.uniqueArray(fc.record({ name: id, type: configParam }), { maxLength: 3, selector: (c) => c.name })
+        .map((cs) => cs.map((c) => ({ name: c.name, type: c.type.type, value: c.type.value as unknown }))),
+    }),
+  ),
+);
+
+function typeInput(t: TypeSpec, dtoClasses: Function[]): { dataType: TypeInput; isArray?: boolean } {
+  if (t.kind === 'simple') return { dataType: t.dataType, isArray: t.isArray };
+  if (t.kind === 'raw') return { dataType: structuredClone(t.format) };
+  return { dataType: () => dtoClasses[t.index] as new () => object, isArray: t.isArray };
+}
+
+/** Builds the decorated classes the spec describes, as a user would write them. */
+function build(spec: ServiceSpec): Function {
+  const dtoClasses: Function[] = [];
+  spec.dtos.forEach((d) => {
+    const cls = class {};
+    Dto({ name: d.name })(cls);
+    for (const f of d.fields) {
+      const { dataType, isArray } = typeInput(f.type, dtoClasses);
+      Property(dataType, { isArray, description: f.description })(cls.prototype, f.name);
+      const numeric = f.type.kind === 'simple' && !f.type.isArray && [DataType.INT32, DataType.DOUBLE, DataType.FLOAT].includes(f.type.dataType);
+      if (numeric && f.bound === 'positive') IsPositive()(cls.prototype, f.name);
+      if (numeric && f.bound === 'range') { Min(-5)(cls.prototype, f.name); Max(5)(cls.prototype, f.name); }
+    }
+    dtoClasses.push(cls);
+  });
+  const service = class {
+    constructor() {
+      spec.config.forEach((c, i) => { (this as Record<string, unknown>)[`c${i}`] = c.value; });
+    }
+  };
+  const proto = service.prototype as Record<string, unknown>;
+  spec.events.forEach((e, i) => {
+    Event({ id: e.id, description: e.description, priority: e.priority, ...(e.type ? typeInput(e.type, dtoClasses) : {}) })(proto, `e${i}`);
+  });
+  spec.functions.forEach((f, i) => {
+    proto[`f${i}`] = () => undefined;
+    const responseEvents = f.responses.map((r) => spec.events[r].id);
+    MsbFunction({ id: f.id, description: f.description, responseEvents, ...(f.type ? typeInput(f.type, dtoClasses) : {}) })(proto, `f${i}`, Object.getOwnPropertyDescriptor(proto, `f${i}`)!);
+  });
+  spec.config.forEach((c, i) => ConfigParam({ name: c.name, type: c.type })(proto, `c${i}`));
+  (spec.kind === 'SmartObject' ? SmartObject : Application)({ uuid: spec.uuid, name: spec.name, description: spec.description, token: spec.token })(service);
+  return service;
+}
+
+/** Names of every definition in the self-description's data formats. */
+function definitionNames(sd: SelfDescription): Set<string> {
+  const names = new Set<string>();
+  for (const e of sd.events) for (const k of Object.keys(e.dataFormat ?? {})) if (k !== 'dataObject') names.add(k);
+  for (const f of sd.functions) {
+    const refs = JSON.stringify(f.dataFormat ?? {}).match(/"#\/definitions\/[^"]*"/g) ?? [];
+    for (const r of refs) names.add(JSON.parse(r.replace('#/definitions/', '')) as string);
+  }
+  return names;
+}
+
+describe('fuzz: AsyncAPI export of random services', function () {
+  // The official parser takes 0.3 to 2 s a document (more on a loaded machine): a small budget in
+  // npm test, and a hundredth of FUZZ_RUNS under npm run fuzz.
+  const params = fuzzParams<[ServiceSpec]>(10, 0.01);
+  this.timeout(fuzzTimeout(120_000, 100));
+
+  it('every document parses without errors, as JSON and YAML, with an operation per event, function and configuration', async () => {
+    let declared = 0;
+    await fc.assert(
+      fc.asyncProperty(serviceSpec, async (spec) => {
+        const options = { env: false as const, propertiesFile: false as const };
+        let sd: SelfDescription;
+        const service = build(spec);
+        try {
+          sd = selfDescriptionOf(service, options);
+        } catch (e) {
+          // Hostile ids and names the framework refuses are not the export's business.
+          if (e instanceof MsbDeclarationError) return;
+          throw e;
+        }
+        declared++;
+        const doc = asyncApiOf(service, { ...options, server: 'ws://127.0.0.1:8085' });
+        const json = JSON.stringify(doc);
+        const parsed = await parseStrict(json, `service ${spec.uuid}`);
+        // The YAML form reads back as the same JSON, so the parser's verdict on it is the same
+        // (the samples test gives it the YAML too); one parse per run keeps the budget.
+        expect(yaml.load(toYaml(doc))).to.deep.equal(JSON.parse(json));
+        expect(json).not.to.contain(spec.token);
+        expect(json).not.to.contain('#/definitions/');
+        expect(parsed.operations().filterBySend().map((o) => o.messages().all()[0].name())).to.deep.equal(sd.events.map((e) => e.eventId));
+        expect(parsed.operations().filterByReceive().length).to.equal(sd.functions.length + (Object.keys(sd.configuration.parameters).length > 0 ? 1 : 0));
+        sd.functions.forEach((f, i) => {
+          const op = parsed.operations().filterByReceive()[i];
+          expect(op.messages().all()[0].name()).to.equal(f.functionId);
+          const replies = op.reply()?.messages().all().map((m) => m.name()) ?? [];
+          expect(replies, `replies of ${f.functionId}`).to.deep.equal((f.responseEvents ?? []).map((atId) => sd.events[atId - 1].eventId));
+        });
+        expect(Object.keys(doc.components.schemas).length).to.equal(definitionNames(sd).size);
+      }),
+      params,
+    );
+    // Most services must get past the declaration, or the property tests little.
+    expect(declared, 'services the framework accepted').to.be.at.least(Math.ceil(params.numRuns! / 2));
+  });
+});
