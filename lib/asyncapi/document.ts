@@ -86,11 +86,18 @@ class Keys {
   }
 }
 
-const REF = /^#\/definitions\/(.*)$/;
+// [\s\S]: a DTO name may hold U+2028 and other line terminators, which `.` does not match.
+const REF = /^#\/definitions\/([\s\S]*)$/;
 
-function refName(ref: string): string | undefined {
+/**
+ * The names a `#/definitions/…` reference may mean: the MSB clients write names unescaped,
+ * JSON Pointer would write `/` as `~1` and `~` as `~0`; the raw reading is tried first.
+ */
+function refNames(ref: string): string[] {
   const m = REF.exec(ref);
-  return m ? m[1].replace(/~1/g, '/').replace(/~0/g, '~') : undefined;
+  if (!m) return [];
+  const unescaped = m[1].replace(/~1/g, '/').replace(/~0/g, '~');
+  return unescaped === m[1] ? [m[1]] : [m[1], unescaped];
 }
 
 /** Every `#/definitions/…` name referred to anywhere below `value`. */
@@ -99,10 +106,8 @@ function refsIn(value: unknown, out: Set<string>, depth = 0): Set<string> {
   if (Array.isArray(value)) for (const v of value) refsIn(v, out, depth + 1);
   else if (isObject(value)) {
     for (const [k, v] of Object.entries(value)) {
-      if (k === '$ref' && typeof v === 'string') {
-        const name = refName(v);
-        if (name !== undefined) out.add(name);
-      } else refsIn(v, out, depth + 1);
+      if (k === '$ref' && typeof v === 'string') for (const name of refNames(v)) out.add(name);
+      else refsIn(v, out, depth + 1);
     }
   }
   return out;
@@ -133,8 +138,7 @@ function convertSchema(schema: unknown, resolve: (name: string) => string | unde
   const out: Json = {};
   for (const [k, v] of Object.entries(schema)) {
     if (k === '$ref') {
-      const name = typeof v === 'string' ? refName(v) : undefined;
-      const key = name === undefined ? undefined : resolve(name);
+      const key = typeof v === 'string' ? refNames(v).map(resolve).find((k2) => k2 !== undefined) : undefined;
       if (key !== undefined) put(out, k, `#/components/schemas/${key}`);
       else put(out, 'x-msb-unresolved-ref', typeof v === 'string' ? v : JSON.stringify(v));
     } else if (k === 'exclusiveMinimum' || k === 'exclusiveMaximum') {
@@ -147,6 +151,10 @@ function convertSchema(schema: unknown, resolve: (name: string) => string | unde
       put(out, k, map);
     } else if (SCHEMA_VALUES.has(k) && (isObject(v) || typeof v === 'boolean' || (k === 'items' && Array.isArray(v)))) {
       put(out, k, Array.isArray(v) ? v.map((s) => convertSchema(s, resolve, depth + 1)) : convertSchema(v, resolve, depth + 1));
+    } else if (k === 'enum' && Array.isArray(v) && !containsRef(v)) {
+      // Draft-04 asks for distinct values, but the MSB meta-schema does not check it; AsyncAPI does.
+      const seen = new Set<string>();
+      put(out, k, v.filter((item) => !seen.has(canonical(item)) && seen.add(canonical(item))).map((item) => structuredClone(item)));
     } else if (SCHEMA_LISTS.has(k) && Array.isArray(v)) {
       put(out, k, v.map((s) => convertSchema(s, resolve, depth + 1)));
     } else if (!containsRef(v)) {

@@ -214,6 +214,21 @@ describe('AsyncAPI export', function () {
       expect(config.payload.properties.params.properties.odd).to.deep.equal({ description: 'Value at registration: "x"', 'x-msb-value': 'x' });
     });
 
+    it('resolves names with line separators and JSON-Pointer escapes, and drops repeated enum values', async () => {
+      const name = 'Job\u2028a/b';
+      const sd = {
+        uuid: 'u', name: 'N',
+        events: [{ eventId: 'e', dataFormat: { dataObject: { $ref: `#/definitions/${name}`, type: 'object' }, [name]: { type: 'object', properties: { k: { $ref: '#/definitions/T~0x~1y' } } }, 'T~x/y': { type: 'string', enum: ['a', 'a', { b: 1 }, { b: 1 }] } } }],
+      };
+      const doc = asyncApiFromSelfDescriptions([sd]);
+      await parseStrict(doc, 'names');
+      expect((doc.components.messages.e as Json).payload.properties.dataObject).to.deep.equal({ $ref: '#/components/schemas/Job_a_b', type: 'object' });
+      expect(doc.components.schemas).to.deep.equal({
+        Job_a_b: { type: 'object', properties: { k: { $ref: '#/components/schemas/T_x_y' } } },
+        T_x_y: { type: 'string', enum: ['a', { b: 1 }] },
+      });
+    });
+
     it('refuses descriptions without uuid, eventId or functionId, naming where', () => {
       expect(() => asyncApiFromSelfDescriptions([{ name: 'x' }])).to.throw(MsbAsyncApiError, 'self-description has no uuid');
       expect(() => asyncApiFromSelfDescriptions([gateway, { uuid: 'u', events: [{}, { name: 'n' }] }]))

@@ -7,6 +7,8 @@ import {
   selfDescriptionOf, toYaml,
 } from '../../lib';
 import type { RawDataFormat, SelfDescription, TypeInput } from '../../lib';
+import { asyncApiFromSelfDescriptions } from '../../lib';
+import { checkSelfDescription } from '../../lib/broker/self-description';
 import { parseStrict } from '../asyncapi/helpers';
 import { PROTO_KEYS, fuzzParams, fuzzTimeout, hostileString } from './arbitraries';
 
@@ -215,5 +217,80 @@ describe('fuzz: AsyncAPI export of random services', function () {
     );
     // Most services must get past the declaration, or the property tests little.
     expect(declared, 'services the framework accepted').to.be.at.least(Math.ceil(params.numRuns! / 2));
+  });
+});
+
+// ---- plain self-descriptions, as any MSB client registers them ----------------------------------
+
+const DEFINITION_NAMES = ['A', 'B', 'Node'];
+const value = fc.jsonValue({ maxDepth: 2 });
+const optional = { requiredKeys: [] as never[] };
+
+/** Schemas of the MSB data-format subset (draft-04), references to a few names, some dangling. */
+const msbSchema = fc.letrec<{ schema: Record<string, unknown> }>((tie) => ({
+  schema: fc.oneof(
+    { depthSize: 'small', withCrossShrink: true },
+    fc.record({
+      type: fc.constantFrom('string', 'integer', 'number', 'boolean', 'null'),
+      format: fc.constantFrom('int32', 'int64', 'float', 'double', 'date-time', 'byte', 'anything'),
+      description: text(12),
+      minimum: fc.integer(), exclusiveMinimum: fc.boolean(), maximum: fc.integer(), exclusiveMaximum: fc.boolean(),
+      enum: fc.array(value, { minLength: 1, maxLength: 3 }), default: value, example: value, readOnly: fc.boolean(),
+    }, optional),
+    fc.record({
+      type: fc.constant('array'),
+      items: fc.oneof(tie('schema'), fc.array(tie('schema'), { minLength: 1, maxLength: 2 })),
+      minItems: fc.nat(3), uniqueItems: fc.boolean(),
+    }, { requiredKeys: ['type'] }),
+    fc.record({
+      type: fc.constant('object'),
+      properties: fc.dictionary(id, tie('schema'), { maxKeys: 3 }),
+      additionalProperties: fc.oneof(fc.boolean(), tie('schema')),
+      discriminator: text(6),
+    }, { requiredKeys: ['type'] }),
+    fc.record({ $ref: fc.constantFrom(...DEFINITION_NAMES, 'Missing').map((n) => `#/definitions/${n}`) }),
+    fc.record({ allOf: fc.array(tie('schema'), { minLength: 1, maxLength: 2 }) }),
+  ),
+})).schema;
+
+const definitions = fc.dictionary(fc.constantFrom(...DEFINITION_NAMES), msbSchema, { maxKeys: 3 });
+const eventFormat = fc.tuple(msbSchema, definitions).map(([dataObject, defs]) => ({ ...defs, dataObject }));
+const functionFormat = fc.tuple(fc.dictionary(id, msbSchema, { minKeys: 1, maxKeys: 2 }), definitions).map(([params, defs]) => ({ ...defs, ...params }));
+
+const plainService = fc.record({
+  '@class': fc.constantFrom('SmartObject', 'Application'),
+  uuid: fc.uuid({ version: 4 }),
+  name: text(12),
+  description: text(12),
+  token: fc.stringMatching(/^[0-9a-f]{24}$/),
+  events: fc.uniqueArray(fc.record({ eventId: id, name: text(8), description: text(8), dataFormat: fc.option(eventFormat, { nil: undefined }) }, { requiredKeys: ['eventId', 'name', 'description'] }), { maxLength: 4, selector: (e) => e.eventId })
+    .map((events) => events.map((e, i) => ({ '@id': i + 1, ...e }))),
+  functions: fc.uniqueArray(fc.record({ functionId: id, name: text(8), description: text(8), dataFormat: fc.option(functionFormat, { nil: undefined }), responseEvents: fc.uniqueArray(fc.integer({ min: 1, max: 4 }), { maxLength: 2 }) }, { requiredKeys: ['functionId', 'name', 'description'] }), { maxLength: 3, selector: (f) => f.functionId }),
+  configuration: fc.record({ parameters: fc.dictionary(id, fc.oneof(
+    fc.record({ value: fc.integer(), type: fc.constantFrom('INTEGER', 'integer'), format: fc.constantFrom('INT32', 'int64') }),
+    fc.record({ value: text(8), type: fc.constantFrom('STRING', 'string') }),
+    fc.record({ value: fc.boolean(), type: fc.constant('BOOLEAN') }),
+  ), { maxKeys: 3 }) }),
+});
+
+describe('fuzz: AsyncAPI export of plain self-descriptions', function () {
+  const params = fuzzParams<[Array<Record<string, unknown>>]>(8, 0.01);
+  this.timeout(fuzzTimeout(120_000, 100));
+
+  it('whatever the broker accepts as a registration gives a document the parser reads without errors', async () => {
+    let accepted = 0;
+    await fc.assert(
+      fc.asyncProperty(fc.array(plainService, { minLength: 1, maxLength: 2 }), async (sds) => {
+        if (sds.some((sd) => checkSelfDescription(JSON.parse(JSON.stringify(sd))).problems.length > 0)) return;
+        accepted++;
+        const doc = asyncApiFromSelfDescriptions(sds, { server: 'wss://127.0.0.1:8084' });
+        const json = JSON.stringify(doc);
+        await parseStrict(json, `${sds.length} plain self-description(s)`);
+        for (const sd of sds) expect(json).not.to.contain(sd.token);
+        expect(json).not.to.match(/"\$ref":"(?!#\/(components|channels)\/)/);
+      }),
+      params,
+    );
+    expect(accepted, 'descriptions the broker accepted').to.be.at.least(Math.ceil(params.numRuns! / 2));
   });
 });
