@@ -177,6 +177,18 @@ function within<T>(where: string, build: () => T): T {
   }
 }
 
+/** The events of a gateway document (or a single service), for finding response events. */
+interface EventIndex {
+  readonly byAtId: Map<number, EventRef>;
+  /** Per service: an inline response event `{ eventId }` names an event of its own service. */
+  readonly byEventId: Map<ServicePart, Map<string, EventRef>>;
+}
+
+interface EventRef {
+  readonly part: ServicePart;
+  readonly messageKey: string;
+}
+
 /** One service's part of the document: its channel and the keys its messages got. */
 interface ServicePart {
   readonly sd: Json;
@@ -232,7 +244,7 @@ class DocumentBuilder {
     }
     // Java numbers event @ids across a gateway and its sub-services, so a response event may
     // belong to any of them.
-    const byAtId = new Map<number, { part: ServicePart; messageKey: string }>();
+    const byAtId: EventIndex = { byAtId: new Map(), byEventId: new Map() };
     const parts = services.map(({ sd: s, where: w }) => this.addEvents(s, w, byAtId));
     parts.forEach((part, i) => this.addFunctions(part, services[i].where, byAtId));
     parts.forEach((part) => this.addConfiguration(part));
@@ -242,7 +254,7 @@ class DocumentBuilder {
     return this.combined ? `${part.channelKey}-` : '';
   }
 
-  private addEvents(sd: Json, where: string, byAtId: Map<number, { part: ServicePart; messageKey: string }>): ServicePart {
+  private addEvents(sd: Json, where: string, index: EventIndex): ServicePart {
     if (typeof sd.uuid !== 'string' || sd.uuid === '') throw new MsbAsyncApiError(`${where} has no uuid`);
     const uuid = sd.uuid;
     const name = text(sd.name) || uuid;
@@ -261,6 +273,11 @@ class DocumentBuilder {
     });
     const priorities = this.extras.priorities?.get(uuid);
     const events = Array.isArray(sd.events) ? sd.events : [];
+    const byEventId = new Map<string, EventRef>();
+    index.byEventId.set(part, byEventId);
+    // Without @ids (a hand-written description) a number can only be the 1-based position, as in
+    // the Python and Node.js clients.
+    const implicitAtIds = events.every((e) => !isObject(e) || e['@id'] === undefined);
     events.forEach((e, i) => {
       if (!isObject(e) || typeof e.eventId !== 'string') throw new MsbAsyncApiError(`${where}.events[${i}] has no eventId`);
       const eventId = e.eventId;
@@ -302,12 +319,14 @@ class DocumentBuilder {
         ...(text(e.description) ? { summary: text(e.description) } : {}),
         messages: [{ $ref: `#/channels/${channelKey}/messages/${messageKey}` }],
       });
-      if (typeof e['@id'] === 'number' && !byAtId.has(e['@id'])) byAtId.set(e['@id'], { part, messageKey });
+      const atId = implicitAtIds ? i + 1 : e['@id'];
+      if (typeof atId === 'number' && !index.byAtId.has(atId)) index.byAtId.set(atId, { part, messageKey });
+      if (!byEventId.has(eventId)) byEventId.set(eventId, { part, messageKey });
     });
     return part;
   }
 
-  private addFunctions(part: ServicePart, where: string, byAtId: Map<number, { part: ServicePart; messageKey: string }>): void {
+  private addFunctions(part: ServicePart, where: string, index: EventIndex): void {
     const { sd, uuid, channelKey, messages } = part;
     const functions = Array.isArray(sd.functions) ? sd.functions : [];
     functions.forEach((f, i) => {
@@ -345,9 +364,10 @@ class DocumentBuilder {
       put(messages, messageKey, { $ref: `#/components/messages/${messageKey}` });
       // A reply names one channel; responses published by another sub-service of a gateway
       // cannot be listed beside it, so the reply keeps those of the first response's channel.
+      // Response events that name no event are left out.
       const responses = (Array.isArray(f.responseEvents) ? f.responseEvents : [])
-        .map((id) => (typeof id === 'number' ? byAtId.get(id) : undefined))
-        .filter((r): r is { part: ServicePart; messageKey: string } => r !== undefined);
+        .map((r: unknown) => responseEvent(r, part, index))
+        .filter((r): r is EventRef => r !== undefined);
       const replyPart = responses[0]?.part;
       const replies = [...new Set(responses.filter((r) => r.part === replyPart).map((r) => r.messageKey))];
       const operationKey = this.operationKeys.take(`${this.prefix(part)}receive-${functionId}`);
@@ -436,6 +456,18 @@ class DocumentBuilder {
     for (const n of fresh) put(this.doc.components.schemas, own.get(n)!, convertSchema(format[n], resolve));
     return resolve;
   }
+}
+
+/** A response event as the clients write it: an event @id, or (Java) the event object itself. */
+function responseEvent(r: unknown, part: ServicePart, index: EventIndex): EventRef | undefined {
+  if (typeof r === 'number') return index.byAtId.get(r);
+  if (!isObject(r)) return undefined;
+  if (typeof r.eventId === 'string') {
+    const own = index.byEventId.get(part)?.get(r.eventId);
+    if (own) return own;
+    for (const events of index.byEventId.values()) if (events.has(r.eventId)) return events.get(r.eventId);
+  }
+  return typeof r['@id'] === 'number' ? index.byAtId.get(r['@id']) : undefined;
 }
 
 function serverOf(server: string | AsyncApiServer): Record<string, unknown> {

@@ -229,6 +229,22 @@ describe('AsyncAPI export', function () {
       });
     });
 
+    it('finds response events given as inline event objects, or by position when events carry no @id', async () => {
+      const sd = {
+        uuid: 'u', name: 'N',
+        events: [{ eventId: 'done' }, { eventId: 'failed' }],
+        functions: [
+          { functionId: 'a', responseEvents: [2, 1, 3] },
+          { functionId: 'b', responseEvents: [{ eventId: 'failed' }, { '@id': 1 }, { eventId: 'nope' }, 'x'] },
+        ],
+      };
+      const doc = asyncApiFromSelfDescriptions([sd]);
+      await parseStrict(doc, 'inline responses');
+      const replies = (op: string) => ((doc.operations[op] as Json).reply.messages as Array<{ $ref: string }>).map((m) => m.$ref.split('/').pop());
+      expect(replies('receive-a')).to.deep.equal(['failed', 'done']);
+      expect(replies('receive-b')).to.deep.equal(['failed', 'done']);
+    });
+
     it('refuses descriptions without uuid, eventId or functionId, naming where', () => {
       expect(() => asyncApiFromSelfDescriptions([{ name: 'x' }])).to.throw(MsbAsyncApiError, 'self-description has no uuid');
       expect(() => asyncApiFromSelfDescriptions([gateway, { uuid: 'u', events: [{}, { name: 'n' }] }]))
