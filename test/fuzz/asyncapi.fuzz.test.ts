@@ -302,7 +302,6 @@ describe('fuzz: AsyncAPI export of plain self-descriptions', function () {
     await fc.assert(
       fc.asyncProperty(fc.array(plainService, { minLength: 1, maxLength: 2 }), async (sds) => {
         const problems = sds.flatMap((sd) => checkSelfDescription(JSON.parse(JSON.stringify(sd))).problems);
-        if (process.env.DEBUG_AA && problems.length) console.log(problems.slice(0, 3));
         if (problems.length > 0) return;
         accepted++;
         const doc = asyncApiFromSelfDescriptions(sds, { server: 'wss://127.0.0.1:8084' });
