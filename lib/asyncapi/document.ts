@@ -503,11 +503,12 @@ function serverOf(server: string | AsyncApiServer): Record<string, unknown> {
  * @throws {@link MsbAsyncApiError} when a description lacks its uuid, an eventId or a
  * functionId, or a data format is nested deeper than 64 schemas.
  */
-export function asyncApiFromSelfDescriptions(
-  descriptions: readonly object[],
-  options: AsyncApiDocumentOptions = {},
-  extras: ServiceExtras = {},
-): AsyncApiDocument {
+export function asyncApiFromSelfDescriptions(descriptions: readonly object[], options: AsyncApiDocumentOptions = {}): AsyncApiDocument {
+  return buildAsyncApi(descriptions, options, {});
+}
+
+/** {@link asyncApiFromSelfDescriptions} with what a class adds beyond its self-description. */
+export function buildAsyncApi(descriptions: readonly object[], options: AsyncApiDocumentOptions, extras: ServiceExtras): AsyncApiDocument {
   const list = descriptions as readonly unknown[];
   const combined = list.length !== 1 || (isObject(list[0]) && Array.isArray(list[0].services) && list[0].services.length > 0);
   const builder = new DocumentBuilder(combined, extras, options, list.length === 1 && isObject(list[0]) ? list[0] : undefined);

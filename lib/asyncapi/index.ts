@@ -2,7 +2,7 @@ import { selfDescriptionOf } from '../metadata/self-description';
 import type { SelfDescriptionOptions } from '../metadata/self-description';
 import { inspectService } from '../metadata/read-service';
 import { resolveIdentity } from '../metadata/identity';
-import { asyncApiFromSelfDescriptions } from './document';
+import { buildAsyncApi } from './document';
 import type { AsyncApiDocument, AsyncApiDocumentOptions } from './document';
 
 export { asyncApiFromSelfDescriptions } from './document';
@@ -40,5 +40,5 @@ export function asyncApiOf(target: Function, options: AsyncApiOptions = {}): Asy
   const { model } = inspectService(target);
   const url = server ?? resolveIdentity(model, describeOptions).identity.url;
   const priorities = new Map([[sd.uuid, new Map(model.events.map((e) => [e.eventId, e.priority as number]))]]);
-  return asyncApiFromSelfDescriptions([sd], { server: url, title, version }, { priorities });
+  return buildAsyncApi([sd], { server: url, title, version }, { priorities });
 }

@@ -114,6 +114,10 @@ describe('AsyncAPI export', function () {
     expect(Object.keys(both.channels)).to.deep.equal(['MES', 'Drill_7']);
     expect(Object.keys(both.components.schemas).sort()).to.deep.equal(['DrillJob', 'DrillResult']);
     expect(parsed.operations().length).to.equal(3 + 5);
+    // A broker with nothing registered still serves a valid combined document.
+    const none = asyncApiFromSelfDescriptions([]);
+    expect((await parseStrict(none, 'no services')).channels().length).to.equal(0);
+    expect(none.info.title).to.equal('MSB services');
   });
 
   it('turns draft-04 exclusive bounds into draft-07 ones', async () => {
