@@ -226,11 +226,16 @@ const DEFINITION_NAMES = ['A', 'B', 'Node'];
 const value = fc.jsonValue({ maxDepth: 2 });
 const optional = { requiredKeys: [] as never[] };
 
+const ref = fc.record({ $ref: fc.constantFrom(...DEFINITION_NAMES).map((n) => `#/definitions/${n}`) });
+
 /**
  * Schemas of the MSB data-format subset (draft-04) referring to a few names, all defined (the
- * broker refuses dangling references; the unit tests cover them).
+ * broker refuses dangling references; the unit tests cover them). References sit only below
+ * `properties`, `items` and `additionalProperties`: a definition that is only a reference to itself,
+ * or reaches itself through `allOf` alone, overflows the parser's stack (README, AsyncAPI export).
  */
-const msbSchema = fc.letrec<{ schema: Record<string, unknown> }>((tie) => ({
+const msbSchema = fc.letrec<{ schema: Record<string, unknown>; member: Record<string, unknown> }>((tie) => ({
+  member: fc.oneof({ depthSize: 'small', withCrossShrink: true }, tie('schema'), ref),
   schema: fc.oneof(
     { depthSize: 'small', withCrossShrink: true },
     fc.record({
@@ -242,23 +247,22 @@ const msbSchema = fc.letrec<{ schema: Record<string, unknown> }>((tie) => ({
     }, optional),
     fc.record({
       type: fc.constant('array'),
-      items: fc.oneof(tie('schema'), fc.array(tie('schema'), { minLength: 1, maxLength: 2 })),
+      items: fc.oneof(tie('member'), fc.array(tie('member'), { minLength: 1, maxLength: 2 })),
       minItems: fc.nat(3), uniqueItems: fc.boolean(),
     }, { requiredKeys: ['type'] }),
     fc.record({
       type: fc.constant('object'),
-      properties: fc.dictionary(id, tie('schema'), { maxKeys: 3 }),
-      additionalProperties: fc.oneof(fc.boolean(), tie('schema')),
+      properties: fc.dictionary(id, tie('member'), { maxKeys: 3 }),
+      additionalProperties: fc.oneof(fc.boolean(), tie('member')),
       discriminator: text(6),
     }, { requiredKeys: ['type'] }),
-    fc.record({ $ref: fc.constantFrom(...DEFINITION_NAMES).map((n) => `#/definitions/${n}`) }),
     fc.record({ allOf: fc.array(tie('schema'), { minLength: 1, maxLength: 2 }) }),
   ),
 })).schema;
 
 const definitions = fc.record(Object.fromEntries(DEFINITION_NAMES.map((n) => [n, msbSchema])));
-const eventFormat = fc.tuple(msbSchema, definitions).map(([dataObject, defs]) => ({ ...defs, dataObject }));
-const functionFormat = fc.tuple(fc.dictionary(id, msbSchema, { minKeys: 1, maxKeys: 2 }), definitions).map(([params, defs]) => ({ ...defs, ...params }));
+const eventFormat = fc.tuple(fc.oneof(msbSchema, ref), definitions).map(([dataObject, defs]) => ({ ...defs, dataObject }));
+const functionFormat = fc.tuple(fc.dictionary(id, fc.oneof(msbSchema, ref), { minKeys: 1, maxKeys: 2 }), definitions).map(([params, defs]) => ({ ...defs, ...params }));
 
 const plainEvents = fc.uniqueArray(
   fc.record({ eventId: id, name: text(8), description: text(8), dataFormat: fc.option(eventFormat, { nil: undefined }) }, { requiredKeys: ['eventId', 'name', 'description'] }),
