@@ -30,3 +30,5 @@ export {
   MsbRegistrationError, MsbConnectionError, MsbOfflineError, MsbClosedError, MsbPublishError, MsbFunctionError,
   MsbProtocolError, MsbConfigParamError, MsbConfigError, MsbConfigurationError, MsbOutboxError, MsbDroppedError, MsbTimeoutError, MsbHookError,
 } from './errors';
+export { asyncApiOf, asyncApiFromSelfDescriptions, toYaml, MsbAsyncApiError } from './asyncapi';
+export type { AsyncApiOptions, AsyncApiDocument, AsyncApiDocumentOptions, AsyncApiServer } from './asyncapi';

@@ -7,6 +7,7 @@ import type { Broker, BrokerOptions, StreamedEvent } from '../broker';
 import { SERVICE_KEY } from '../decorators/keys';
 import { isPlainObject } from '../protocol/errors';
 import { selfDescriptionOf } from '../metadata/self-description';
+import { asyncApiOf, toYaml } from '../asyncapi';
 import { consoleLog } from './log';
 import { MsbError } from '../errors';
 
@@ -101,11 +102,20 @@ function maskTokens(sd: Record<string, unknown>): Record<string, unknown> {
   return out;
 }
 
+/** What `msb describe` prints: the self-description (default) or the AsyncAPI document, as JSON or YAML. */
+export interface DescribeOutput {
+  asyncapi?: boolean;
+  yaml?: boolean;
+  /** Print the token of the self-description (masked by default). */
+  showToken?: boolean;
+}
+
 /**
- * `msb describe`: the self-description of a service class exported by a compiled module
- * (CommonJS or ES module). The token is masked unless `showToken`.
+ * `msb describe`: the self-description or AsyncAPI document of a service class exported by a
+ * compiled module (CommonJS or ES module). The token is masked unless `showToken`; the AsyncAPI
+ * document never holds one.
  */
-export async function describeCommand(modulePath: string, exportName?: string, showToken = false): Promise<string> {
+export async function describeCommand(modulePath: string, exportName?: string, output: DescribeOutput = {}): Promise<string> {
   if (TYPESCRIPT.test(modulePath) && !/\.d\.[cm]?ts$/i.test(modulePath)) {
     const js = modulePath.slice(0, -extname(modulePath).length) + '.js';
     throw new CliError(`${modulePath} is TypeScript: msb describe loads compiled JavaScript. Compile it first (npx tsc) and give the .js file, e.g. ${js} under your outDir`, 2);
@@ -134,7 +144,8 @@ export async function describeCommand(modulePath: string, exportName?: string, s
     throw new CliError(`${modulePath} exports several services (${services.map(([n]) => n).join(', ')}); pick one with --export`, 2);
   }
   const sd = selfDescriptionOf(target) as unknown as Record<string, unknown>;
-  return JSON.stringify(showToken ? sd : maskTokens(sd), null, 2);
+  const doc = output.asyncapi ? asyncApiOf(target) : output.showToken ? sd : maskTokens(sd);
+  return output.yaml ? toYaml(doc).trimEnd() : JSON.stringify(doc, null, 2);
 }
 
 function restUrl(baseUrl: string, path: string): string {

@@ -79,8 +79,10 @@ function program(): Command {
     .argument('<module>', 'path of the compiled JavaScript module (not .ts: compile it first)')
     .option('-e, --export <name>', 'the exported class, when the module exports several services')
     .option('--show-token', 'print the token (masked by default, so that it does not end up in logs)')
-    .action(async (modulePath: string, o: { export?: string; showToken?: boolean }) => {
-      line(await describeCommand(modulePath, o.export, o.showToken === true));
+    .option('--asyncapi', 'print the AsyncAPI 3.0 document instead (server from MSB_URL / msb.url)')
+    .option('--yaml', 'print YAML instead of JSON')
+    .action(async (modulePath: string, o: { export?: string; showToken?: boolean; asyncapi?: boolean; yaml?: boolean }) => {
+      line(await describeCommand(modulePath, o.export, o));
     });
 
   const url = (): [string, string, string] => ['-u, --url <url>', 'broker REST base URL (or MSB_REST_URL)', DEFAULT_URL];

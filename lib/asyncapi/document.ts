@@ -1,0 +1,521 @@
+import { MsbAsyncApiError } from './errors';
+
+/** Where the MSB websocket interface is, for the document's `servers`. */
+export interface AsyncApiServer {
+  /** The MSB url as a client is given it, e.g. `ws://localhost:8085` or `https://msb.example.org:8084`. */
+  url: string;
+  /** AsyncAPI protocol name. Default: from the url's scheme (`http`→`ws`, `https`→`wss`). */
+  protocol?: string;
+  /** Default: says which websocket paths the clients use. */
+  description?: string;
+}
+
+/** Options of the AsyncAPI export that do not depend on where the self-descriptions come from. */
+export interface AsyncApiDocumentOptions {
+  /** The MSB server. A string is the url. Default: no `servers` section. */
+  server?: string | AsyncApiServer;
+  /** `info.title`. Default: the service name (one service) or `MSB services`. */
+  title?: string;
+  /** `info.version`, the version of the described interface. Default: `1.0.0`. */
+  version?: string;
+  /** `info.description`. Default: the service description (one service) or a list of the services. */
+  description?: string;
+}
+
+/** An AsyncAPI 3.0 document as plain JSON data. */
+export interface AsyncApiDocument {
+  asyncapi: '3.0.0';
+  info: { title: string; version: string; description?: string; [extension: `x-${string}`]: unknown };
+  defaultContentType: 'application/json';
+  servers?: Record<string, Record<string, unknown>>;
+  channels: Record<string, Record<string, unknown>>;
+  operations: Record<string, Record<string, unknown>>;
+  components: { schemas: Record<string, unknown>; messages: Record<string, Record<string, unknown>> };
+}
+
+/** What the export knows beyond the self-description when it starts from a class. */
+export interface ServiceExtras {
+  /** Declared event priorities (0, 1, 2) by service uuid and eventId; not part of a self-description. */
+  priorities?: ReadonlyMap<string, ReadonlyMap<string, number>>;
+}
+
+/** Schemas deeper than this are refused rather than risk the stack; no real data format comes near. */
+const MAX_SCHEMA_DEPTH = 64;
+const PRIORITY_NAMES = ['LOW', 'MEDIUM', 'HIGH'];
+const CONFIG_TYPES = new Set(['integer', 'number', 'string', 'boolean', 'array', 'object']);
+
+type Json = Record<string, unknown>;
+
+function isObject(v: unknown): v is Json {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** Sets a key as an own data property, so a `__proto__` key from JSON stays data. */
+function put(o: Json, key: string, value: unknown): void {
+  Object.defineProperty(o, key, { value, enumerable: true, writable: true, configurable: true });
+}
+
+function text(v: unknown): string {
+  return typeof v === 'string' ? v : '';
+}
+
+/** Key order does not matter in JSON; sorted text lets two shapes be compared exactly. */
+function canonical(value: unknown): string {
+  return JSON.stringify(value, (_k, v: unknown) =>
+    isObject(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : 1))) : v,
+  );
+}
+
+/**
+ * Component keys must match `^[A-Za-z0-9_\-]+$` in AsyncAPI 3.0, while MSB ids and DTO names
+ * may hold any character; each namespace hands out distinct keys close to the wanted name.
+ */
+class Keys {
+  private readonly used = new Set<string>();
+
+  take(wanted: string): string {
+    let base = wanted.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 80) || '_';
+    // Readers that keep these keys in plain objects trip over names they inherit: the official
+    // parser, given a `__proto__` message key, made Object.prototype's methods read-only, and
+    // one named `hasOwnProperty` crashed its resolver.
+    if (base in Object.prototype) base = `${base}_`;
+    let key = base;
+    for (let i = 2; this.used.has(key); i++) key = `${base}_${i}`;
+    this.used.add(key);
+    return key;
+  }
+}
+
+// [\s\S]: a DTO name may hold U+2028 and other line terminators, which `.` does not match.
+const REF = /^#\/definitions\/([\s\S]*)$/;
+
+/**
+ * The names a `#/definitions/…` reference may mean: the MSB clients write names unescaped,
+ * JSON Pointer would write `/` as `~1` and `~` as `~0`; the raw reading is tried first.
+ */
+function refNames(ref: string): string[] {
+  const m = REF.exec(ref);
+  if (!m) return [];
+  const unescaped = m[1].replace(/~1/g, '/').replace(/~0/g, '~');
+  return unescaped === m[1] ? [m[1]] : [m[1], unescaped];
+}
+
+/** Every `#/definitions/…` name referred to anywhere below `value`. */
+function refsIn(value: unknown, out: Set<string>, depth = 0): Set<string> {
+  if (depth > MAX_SCHEMA_DEPTH * 2) throw new MsbAsyncApiError(`a data format is nested deeper than ${MAX_SCHEMA_DEPTH} schemas`);
+  if (Array.isArray(value)) for (const v of value) refsIn(v, out, depth + 1);
+  else if (isObject(value)) {
+    for (const [k, v] of Object.entries(value)) {
+      if (k === '$ref' && typeof v === 'string') for (const name of refNames(v)) out.add(name);
+      else refsIn(v, out, depth + 1);
+    }
+  }
+  return out;
+}
+
+function containsRef(value: unknown, depth = 0): boolean {
+  if (depth > MAX_SCHEMA_DEPTH * 2) return true;
+  if (Array.isArray(value)) return value.some((v) => containsRef(v, depth + 1));
+  if (isObject(value)) return Object.entries(value).some(([k, v]) => k === '$ref' || containsRef(v, depth + 1));
+  return false;
+}
+
+const SCHEMA_MAPS = new Set(['properties', 'patternProperties', 'definitions']);
+const SCHEMA_VALUES = new Set(['items', 'additionalProperties', 'additionalItems', 'not']);
+const SCHEMA_LISTS = new Set(['allOf', 'anyOf', 'oneOf']);
+
+/**
+ * An MSB schema (draft-04 / Swagger subset) as an AsyncAPI schema (a draft-07 superset):
+ * `#/definitions/X` becomes the component schema's $ref, draft-04 boolean `exclusiveMinimum`/
+ * `exclusiveMaximum` become the draft-07 numbers, and references the document cannot resolve
+ * (missing definitions, other documents, `$ref` inside examples or defaults) are left out, so
+ * that no reader of the document follows a reference to elsewhere.
+ */
+function convertSchema(schema: unknown, resolve: (name: string) => string | undefined, depth = 0): unknown {
+  if (typeof schema === 'boolean') return schema;
+  if (!isObject(schema)) return {};
+  if (depth > MAX_SCHEMA_DEPTH) throw new MsbAsyncApiError(`a data format is nested deeper than ${MAX_SCHEMA_DEPTH} schemas`);
+  const out: Json = {};
+  for (const [k, v] of Object.entries(schema)) {
+    if (k === '$ref') {
+      const key = typeof v === 'string' ? refNames(v).map(resolve).find((k2) => k2 !== undefined) : undefined;
+      if (key !== undefined) put(out, k, `#/components/schemas/${key}`);
+      else put(out, 'x-msb-unresolved-ref', typeof v === 'string' ? v : JSON.stringify(v));
+    } else if (k === 'exclusiveMinimum' || k === 'exclusiveMaximum') {
+      const bound = k === 'exclusiveMinimum' ? 'minimum' : 'maximum';
+      if (typeof v === 'number') put(out, k, v);
+      else if (v === true && typeof schema[bound] === 'number') put(out, k, schema[bound]);
+    } else if (SCHEMA_MAPS.has(k) && isObject(v)) {
+      const map: Json = {};
+      for (const [name, s] of Object.entries(v)) put(map, name, convertSchema(s, resolve, depth + 1));
+      put(out, k, map);
+    } else if (SCHEMA_VALUES.has(k) && (isObject(v) || typeof v === 'boolean' || (k === 'items' && Array.isArray(v)))) {
+      put(out, k, Array.isArray(v) ? v.map((s) => convertSchema(s, resolve, depth + 1)) : convertSchema(v, resolve, depth + 1));
+    } else if (k === 'enum' && Array.isArray(v) && !containsRef(v)) {
+      // Draft-04 asks for distinct values, but the MSB meta-schema does not check it; AsyncAPI does.
+      const seen = new Set<string>();
+      put(out, k, v.filter((item) => !seen.has(canonical(item)) && seen.add(canonical(item))).map((item) => structuredClone(item)));
+    } else if (SCHEMA_LISTS.has(k) && Array.isArray(v)) {
+      put(out, k, v.map((s) => convertSchema(s, resolve, depth + 1)));
+    } else if (!containsRef(v)) {
+      put(out, k, structuredClone(v));
+    }
+  }
+  // Draft-07 reads `minimum` as inclusive; with an exclusive bound of the same value it would contradict it.
+  if (schema.exclusiveMinimum === true && typeof schema.minimum === 'number') delete out.minimum;
+  if (schema.exclusiveMaximum === true && typeof schema.maximum === 'number') delete out.maximum;
+  return out;
+}
+
+/** Runs `build`, putting `where` in front of any MsbAsyncApiError it throws. */
+function within<T>(where: string, build: () => T): T {
+  try {
+    return build();
+  } catch (e) {
+    if (e instanceof MsbAsyncApiError) throw new MsbAsyncApiError(`${where}: ${e.message}`);
+    throw e;
+  }
+}
+
+/** The events of a gateway document (or a single service), for finding response events. */
+interface EventIndex {
+  readonly byAtId: Map<number, EventRef>;
+  /** Per service: an inline response event `{ eventId }` names an event of its own service. */
+  readonly byEventId: Map<ServicePart, Map<string, EventRef>>;
+}
+
+interface EventRef {
+  readonly part: ServicePart;
+  readonly messageKey: string;
+}
+
+/** One service's part of the document: its channel and the keys its messages got. */
+interface ServicePart {
+  readonly sd: Json;
+  readonly uuid: string;
+  readonly channelKey: string;
+  readonly messages: Json;
+}
+
+/** Builds one document; shared component schemas are deduplicated across every service in it. */
+class DocumentBuilder {
+  private readonly channelKeys = new Keys();
+  private readonly messageKeys = new Keys();
+  private readonly operationKeys = new Keys();
+  private readonly schemaKeys = new Keys();
+  /** Component schema key by the definition's name and the exact shapes it reaches. */
+  private readonly schemaByShape = new Map<string, string>();
+
+  readonly doc: AsyncApiDocument;
+
+  constructor(
+    private readonly combined: boolean,
+    private readonly extras: ServiceExtras,
+    options: AsyncApiDocumentOptions,
+    first: Json | undefined,
+  ) {
+    // One top-level description (a gateway too) titles the document; keys are prefixed whenever
+    // several services share it.
+    const description = options.description ?? text(first?.description);
+    this.doc = {
+      asyncapi: '3.0.0',
+      info: {
+        title: options.title ?? ((first && (text(first.name) || text(first.uuid))) || 'MSB services'),
+        version: options.version ?? '1.0.0',
+        ...(description ? { description } : {}),
+        ...(first ? { 'x-msb-uuid': text(first.uuid), 'x-msb-class': text(first['@class']) } : {}),
+      },
+      defaultContentType: 'application/json',
+      ...(options.server !== undefined ? { servers: { msb: serverOf(options.server) } } : {}),
+      channels: {},
+      operations: {},
+      components: { schemas: {}, messages: {} },
+    };
+  }
+
+  /** Adds a top-level self-description and, for a gateway, its sub-services. */
+  addDescription(sd: Json, where: string): void {
+    const services: Array<{ sd: Json; where: string }> = [{ sd, where }];
+    if (Array.isArray(sd.services)) {
+      sd.services.forEach((s, i) => {
+        if (!isObject(s)) throw new MsbAsyncApiError(`${where}.services[${i}] is not an object`);
+        services.push({ sd: s, where: `${where}.services[${i}]` });
+      });
+    }
+    // Java numbers event @ids across a gateway and its sub-services, so a response event may
+    // belong to any of them.
+    const byAtId: EventIndex = { byAtId: new Map(), byEventId: new Map() };
+    const parts = services.map(({ sd: s, where: w }) => this.addEvents(s, w, byAtId));
+    parts.forEach((part, i) => this.addFunctions(part, services[i].where, byAtId));
+    parts.forEach((part) => this.addConfiguration(part));
+  }
+
+  private prefix(part: { channelKey: string }): string {
+    return this.combined ? `${part.channelKey}-` : '';
+  }
+
+  private addEvents(sd: Json, where: string, index: EventIndex): ServicePart {
+    if (typeof sd.uuid !== 'string' || sd.uuid === '') throw new MsbAsyncApiError(`${where} has no uuid`);
+    const uuid = sd.uuid;
+    const name = text(sd.name) || uuid;
+    const channelKey = this.channelKeys.take(name);
+    const messages: Json = {};
+    const part: ServicePart = { sd, uuid, channelKey, messages };
+    put(this.doc.channels, channelKey, {
+      address: null,
+      title: name,
+      description:
+        `The websocket connection of ${text(sd['@class']) || 'service'} "${name}" (uuid ${uuid}) to the MSB. ` +
+        'Every message travels as one text frame: `E <json>` for events the service sends, `C <json>` for ' +
+        'function calls and `K <json>` for configuration changes it receives (SockJS framing by default).',
+      messages,
+      'x-msb-uuid': uuid,
+    });
+    const priorities = this.extras.priorities?.get(uuid);
+    const events = Array.isArray(sd.events) ? sd.events : [];
+    const byEventId = new Map<string, EventRef>();
+    index.byEventId.set(part, byEventId);
+    // Without @ids (a hand-written description) a number can only be the 1-based position, as in
+    // the Python and Node.js clients.
+    const implicitAtIds = events.every((e) => !isObject(e) || e['@id'] === undefined);
+    events.forEach((e, i) => {
+      if (!isObject(e) || typeof e.eventId !== 'string') throw new MsbAsyncApiError(`${where}.events[${i}] has no eventId`);
+      const eventId = e.eventId;
+      const messageKey = this.messageKeys.take(`${this.prefix(part)}${eventId}`);
+      const format = isObject(e.dataFormat) ? e.dataFormat : undefined;
+      const properties: Json = {
+        uuid: { type: 'string', const: uuid, description: 'The sending service (for a gateway, the sub-service)' },
+        eventId: { type: 'string', const: eventId },
+        priority: {
+          description: 'LOW (0), MEDIUM (1) or HIGH (2); clients send the number, Python may send the name',
+          oneOf: [{ type: 'integer', enum: [0, 1, 2] }, { type: 'string', enum: PRIORITY_NAMES }],
+        },
+        postDate: { type: 'string', description: 'When the event happened, ISO 8601 (e.g. 2024-05-06T07:08:09.123Z)' },
+        correlationId: { type: 'string', description: 'Ties the event to the function call it answers' },
+      };
+      const declared = priorities?.get(eventId);
+      if (declared !== undefined) put(properties.priority as Json, 'x-msb-declared-priority', PRIORITY_NAMES[declared] ?? declared);
+      if (format && Object.keys(format).length > 0) {
+        within(`${where}.events[${i}]`, () => {
+          const resolve = this.definitionsOf(format, new Set(Object.keys(format).filter((k) => k !== 'dataObject')));
+          put(properties, 'dataObject', convertSchema(format.dataObject ?? {}, resolve));
+        });
+      }
+      put(this.doc.components.messages, messageKey, {
+        name: eventId,
+        title: text(e.name) || eventId,
+        ...(text(e.description) ? { summary: text(e.description) } : {}),
+        contentType: 'application/json',
+        payload: { type: 'object', required: ['uuid', 'eventId'], properties },
+        'x-msb-event-id': eventId,
+        ...(typeof e['@id'] === 'number' ? { 'x-msb-at-id': e['@id'] } : {}),
+      });
+      put(messages, messageKey, { $ref: `#/components/messages/${messageKey}` });
+      const operationKey = this.operationKeys.take(`${this.prefix(part)}send-${eventId}`);
+      put(this.doc.operations, operationKey, {
+        action: 'send',
+        channel: { $ref: `#/channels/${channelKey}` },
+        title: `${name} sends ${text(e.name) || eventId}`,
+        ...(text(e.description) ? { summary: text(e.description) } : {}),
+        messages: [{ $ref: `#/channels/${channelKey}/messages/${messageKey}` }],
+      });
+      const atId = implicitAtIds ? i + 1 : e['@id'];
+      if (typeof atId === 'number' && !index.byAtId.has(atId)) index.byAtId.set(atId, { part, messageKey });
+      if (!byEventId.has(eventId)) byEventId.set(eventId, { part, messageKey });
+    });
+    return part;
+  }
+
+  private addFunctions(part: ServicePart, where: string, index: EventIndex): void {
+    const { sd, uuid, channelKey, messages } = part;
+    const functions = Array.isArray(sd.functions) ? sd.functions : [];
+    functions.forEach((f, i) => {
+      if (!isObject(f) || typeof f.functionId !== 'string') throw new MsbAsyncApiError(`${where}.functions[${i}] has no functionId`);
+      const functionId = f.functionId;
+      const format = isObject(f.dataFormat) ? f.dataFormat : {};
+      // A key that some $ref names is a definition, every other key a parameter (the rule of
+      // the Java FunctionParametersValidator).
+      const parameters: Json = {};
+      within(`${where}.functions[${i}]`, () => {
+        const definitions = refsIn(format, new Set());
+        const resolve = this.definitionsOf(format, definitions);
+        for (const [key, schema] of Object.entries(format)) {
+          if (!definitions.has(key)) put(parameters, key, convertSchema(schema, resolve));
+        }
+      });
+      const messageKey = this.messageKeys.take(`${this.prefix(part)}${functionId}-call`);
+      put(this.doc.components.messages, messageKey, {
+        name: functionId,
+        title: `Call of ${text(f.name) || functionId}`,
+        ...(text(f.description) ? { summary: text(f.description) } : {}),
+        contentType: 'application/json',
+        payload: {
+          type: 'object',
+          required: ['uuid', 'functionId'],
+          properties: {
+            uuid: { type: 'string', const: uuid, description: 'The service that owns the function' },
+            functionId: { type: 'string', const: functionId },
+            correlationId: { type: 'string', description: 'Copied onto the response events' },
+            functionParameters: { type: 'object', properties: parameters },
+          },
+        },
+        'x-msb-function-id': functionId,
+      });
+      put(messages, messageKey, { $ref: `#/components/messages/${messageKey}` });
+      // A reply names one channel; responses published by another sub-service of a gateway
+      // cannot be listed beside it, so the reply keeps those of the first response's channel.
+      // Response events that name no event are left out.
+      const responses = (Array.isArray(f.responseEvents) ? f.responseEvents : [])
+        .map((r: unknown) => responseEvent(r, part, index))
+        .filter((r): r is EventRef => r !== undefined);
+      const replyPart = responses[0]?.part;
+      const replies = [...new Set(responses.filter((r) => r.part === replyPart).map((r) => r.messageKey))];
+      const operationKey = this.operationKeys.take(`${this.prefix(part)}receive-${functionId}`);
+      put(this.doc.operations, operationKey, {
+        action: 'receive',
+        channel: { $ref: `#/channels/${channelKey}` },
+        title: `${text(sd.name) || uuid} runs ${text(f.name) || functionId}`,
+        ...(text(f.description) ? { summary: text(f.description) } : {}),
+        messages: [{ $ref: `#/channels/${channelKey}/messages/${messageKey}` }],
+        ...(replyPart
+          ? {
+              reply: {
+                channel: { $ref: `#/channels/${replyPart.channelKey}` },
+                messages: replies.map((k) => ({ $ref: `#/channels/${replyPart.channelKey}/messages/${k}` })),
+              },
+            }
+          : {}),
+      });
+    });
+  }
+
+  private addConfiguration(part: ServicePart): void {
+    const { sd, uuid, channelKey, messages } = part;
+    const parameters = isObject(sd.configuration) && isObject(sd.configuration.parameters) ? sd.configuration.parameters : {};
+    if (Object.keys(parameters).length === 0) return;
+    const properties: Json = {};
+    for (const [name, p] of Object.entries(parameters)) {
+      const param = isObject(p) ? p : {};
+      const type = text(param.type).toLowerCase();
+      const format = text(param.format).toLowerCase();
+      put(properties, name, {
+        ...(CONFIG_TYPES.has(type) ? { type } : {}),
+        ...(format ? { format } : {}),
+        description: `Value at registration: ${JSON.stringify(param.value) ?? 'none'}`,
+        'x-msb-value': param.value ?? null,
+      });
+    }
+    const messageKey = this.messageKeys.take(`${this.prefix(part)}configuration`);
+    put(this.doc.components.messages, messageKey, {
+      name: 'configuration',
+      title: 'Configuration change',
+      summary: 'New values for some of the configuration parameters; the service re-registers with them',
+      contentType: 'application/json',
+      payload: {
+        type: 'object',
+        required: ['uuid', 'params'],
+        properties: {
+          uuid: { type: 'string', const: uuid },
+          params: { type: 'object', properties },
+        },
+      },
+    });
+    put(messages, messageKey, { $ref: `#/components/messages/${messageKey}` });
+    const operationKey = this.operationKeys.take(`${this.prefix(part)}receive-configuration`);
+    put(this.doc.operations, operationKey, {
+      action: 'receive',
+      channel: { $ref: `#/channels/${channelKey}` },
+      title: `${text(sd.name) || uuid} takes configuration changes`,
+      messages: [{ $ref: `#/channels/${channelKey}/messages/${messageKey}` }],
+    });
+  }
+
+  /**
+   * Moves the named definitions of one data format into the shared component schemas and
+   * answers, for a definition name of that format, its component key. Two formats share a
+   * component only when the definition and everything it reaches are the same shape.
+   */
+  private definitionsOf(format: Json, names: ReadonlySet<string>): (name: string) => string | undefined {
+    const own = new Map<string, string>();
+    const refsOf = new Map<string, Set<string>>();
+    for (const n of names) if (Object.prototype.hasOwnProperty.call(format, n)) refsOf.set(n, refsIn(format[n], new Set()));
+    const fresh: string[] = [];
+    for (const n of refsOf.keys()) {
+      const reach = new Set<string>([n]);
+      for (const r of reach) for (const next of refsOf.get(r) ?? []) if (refsOf.has(next)) reach.add(next);
+      const shape = `${n}\u0000${canonical([...reach].sort().map((r) => [r, format[r]]))}`;
+      let key = this.schemaByShape.get(shape);
+      if (key === undefined) {
+        key = this.schemaKeys.take(n);
+        this.schemaByShape.set(shape, key);
+        fresh.push(n);
+      }
+      own.set(n, key);
+    }
+    const resolve = (n: string) => own.get(n);
+    for (const n of fresh) put(this.doc.components.schemas, own.get(n)!, convertSchema(format[n], resolve));
+    return resolve;
+  }
+}
+
+/** A response event as the clients write it: an event @id, or (Java) the event object itself. */
+function responseEvent(r: unknown, part: ServicePart, index: EventIndex): EventRef | undefined {
+  if (typeof r === 'number') return index.byAtId.get(r);
+  if (!isObject(r)) return undefined;
+  if (typeof r.eventId === 'string') {
+    const own = index.byEventId.get(part)?.get(r.eventId);
+    if (own) return own;
+    for (const events of index.byEventId.values()) if (events.has(r.eventId)) return events.get(r.eventId);
+  }
+  return typeof r['@id'] === 'number' ? index.byAtId.get(r['@id']) : undefined;
+}
+
+function serverOf(server: string | AsyncApiServer): Record<string, unknown> {
+  const s = typeof server === 'string' ? { url: server } : server;
+  let url: URL;
+  try {
+    url = new URL(s.url);
+  } catch {
+    throw new MsbAsyncApiError(`server url ${JSON.stringify(s.url)} is not a url (expected e.g. ws://localhost:8085)`);
+  }
+  const scheme = url.protocol.replace(/:$/, '');
+  const protocol = s.protocol ?? ({ http: 'ws', https: 'wss' } as Record<string, string>)[scheme] ?? scheme;
+  // Clients append /websocket/data/… to the url they are given; userinfo, query and fragment stay out.
+  const base = url.pathname.replace(/\/+$/, '');
+  const pathname = base.endsWith('/websocket/data') ? base : `${base}/websocket/data`;
+  return {
+    host: url.host,
+    protocol,
+    pathname,
+    description:
+      s.description ??
+      `The MSB websocket interface. SockJS clients connect to ${pathname}/{serverId}/{sessionId}/websocket, raw clients to ${pathname}/websocket.`,
+  };
+}
+
+/**
+ * The AsyncAPI 3.0 document of one or more MSB services, from their self-descriptions as
+ * registered (plain JSON: a `selfDescriptionOf` result, or what any MSB client sent). One
+ * description gives that service's document; several give one combined document in which
+ * every key is prefixed by its service. Gateway sub-services are included. Tokens are never
+ * copied into the document.
+ *
+ * @throws {@link MsbAsyncApiError} when a description lacks its uuid, an eventId or a
+ * functionId, or a data format is nested deeper than 64 schemas.
+ */
+export function asyncApiFromSelfDescriptions(descriptions: readonly object[], options: AsyncApiDocumentOptions = {}): AsyncApiDocument {
+  return buildAsyncApi(descriptions, options, {});
+}
+
+/** {@link asyncApiFromSelfDescriptions} with what a class adds beyond its self-description. */
+export function buildAsyncApi(descriptions: readonly object[], options: AsyncApiDocumentOptions, extras: ServiceExtras): AsyncApiDocument {
+  const list = descriptions as readonly unknown[];
+  const combined = list.length !== 1 || (isObject(list[0]) && Array.isArray(list[0].services) && list[0].services.length > 0);
+  const builder = new DocumentBuilder(combined, extras, options, list.length === 1 && isObject(list[0]) ? list[0] : undefined);
+  list.forEach((sd, i) => {
+    const where = list.length === 1 ? 'self-description' : `self-description ${i}`;
+    if (!isObject(sd)) throw new MsbAsyncApiError(`${where} is not an object`);
+    builder.addDescription(sd, where);
+  });
+  return builder.doc;
+}

@@ -1,0 +1,24 @@
+import { Parser, DiagnosticSeverity } from '@asyncapi/parser';
+import type { AsyncAPIDocumentInterface, Diagnostic } from '@asyncapi/parser';
+
+// One parser for every test: building its rule set is the slow part.
+let parser: Parser | undefined;
+
+function describeDiagnostic(d: Diagnostic): string {
+  return `${d.code} at /${d.path.join('/')}: ${d.message}`;
+}
+
+/**
+ * Parses a document (an object, JSON text or YAML text) with the official AsyncAPI parser and
+ * fails, listing every error, unless it has none. Warnings and hints are allowed.
+ */
+export async function parseStrict(input: object | string, label: string): Promise<AsyncAPIDocumentInterface> {
+  parser ??= new Parser();
+  const text = typeof input === 'string' ? input : JSON.stringify(input);
+  const { document, diagnostics } = await parser.parse(text);
+  const errors = diagnostics.filter((d) => d.severity === DiagnosticSeverity.Error);
+  if (errors.length > 0 || !document) {
+    throw new Error(`${label}: the AsyncAPI parser found ${errors.length} error(s):\n${errors.map(describeDiagnostic).join('\n')}\n--- document ---\n${text.slice(0, 4000)}`);
+  }
+  return document;
+}
