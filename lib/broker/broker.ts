@@ -189,6 +189,7 @@ export class Broker extends EventEmitter<BrokerEvents> {
       removeFlow: (id) => this.removeFlow(id),
       events: this.eventStream,
       metricsText: () => this.metrics.text(),
+      websocketUrl: () => this.url,
     };
     this.metrics = new BrokerMetrics(this);
     for (const f of options.flows ?? []) this.storeFlow(f, true);

@@ -9,6 +9,7 @@ import { checkCall, checkConfig } from './checks';
 import type { Refusal } from './checks';
 import type { EventStream } from './event-stream';
 import { PROMETHEUS_CONTENT_TYPE } from '../util/prometheus';
+import { asyncApiFromSelfDescriptions } from '../asyncapi/document';
 
 /** Which REST paths a listening port serves (the real MSB splits them over ports). */
 export type RestScope = 'all' | 'websocket' | 'smartObjects' | 'flows';
@@ -35,6 +36,8 @@ export interface RestBackend {
   readonly events: EventStream;
   /** `GET /metrics`: the Prometheus text format. */
   metricsText(): string;
+  /** The broker's websocket URL, for the `servers` of AsyncAPI documents. */
+  websocketUrl(): string;
 }
 
 type Handler = (m: RegExpExecArray, body: () => Promise<unknown>) => Promise<[number, unknown]> | [number, unknown];
@@ -201,6 +204,23 @@ export function restRoutes(b: RestBackend): Route[] {
         } catch (e) {
           return deliveryStatus(e);
         }
+      },
+    },
+    {
+      method: 'GET',
+      pattern: /^\/asyncapi\/?$/,
+      scopes: SO,
+      // Top-level services only: a gateway's document holds its sub-services.
+      handler: () => [200, asyncApiFromSelfDescriptions(b.serviceRecords().filter((r) => r.parent === undefined).map((r) => r.selfDescription), { server: b.websocketUrl() })],
+    },
+    {
+      method: 'GET',
+      pattern: /^\/asyncapi\/([^/]+)\/?$/,
+      scopes: SO,
+      handler: (m) => {
+        const r = b.serviceRecord(m[1]);
+        if (!r) throw new HttpError(404, `no service with uuid ${m[1]}`);
+        return [200, asyncApiFromSelfDescriptions([r.selfDescription], { server: b.websocketUrl() })];
       },
     },
     { method: 'GET', pattern: /^\/integrationFlow\/?$/, scopes: FL, handler: () => [200, b.flowList().map(flowView)] },
