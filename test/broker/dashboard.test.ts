@@ -1,0 +1,230 @@
+import { expect } from 'chai';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
+import { startBroker } from '../../lib/broker';
+import type { Broker } from '../../lib/broker';
+import { TestClient, bodyOf, isPublishAnswer, uid } from './helpers';
+
+/** Debian's chromium; .ci/run installs it when missing. */
+const CHROMIUM = '/usr/bin/chromium';
+const SECRET = 'dashboard-test-secret-0123456789';
+/** Bound of every wait on the page: generous for a busy machine, still fails a broken page. */
+const WAIT_MS = 10_000;
+
+function drill(uuid: string): Record<string, unknown> {
+  return {
+    uuid,
+    name: 'Drill 7',
+    description: 'a drill',
+    token: 'tok',
+    '@class': 'SmartObject',
+    events: [
+      { '@id': 1, eventId: 'drilled', name: 'Hole drilled', description: '', dataFormat: { dataObject: { $ref: '#/definitions/Hole' }, Hole: { type: 'object', properties: { depth: { type: 'integer' } } } } },
+      { '@id': 2, eventId: 'temperature', name: 'Temperature', description: '', dataFormat: { dataObject: { type: 'number' } } },
+    ],
+    functions: [
+      {
+        functionId: 'drill',
+        name: 'Drill a hole',
+        description: '',
+        dataFormat: {
+          dataObject: { $ref: '#/definitions/Job' },
+          Job: { type: 'object', properties: { depth: { type: 'integer', format: 'int32' }, label: { type: 'string' } }, required: ['depth'] },
+        },
+        responseEvents: [1],
+      },
+    ],
+    configuration: { parameters: { speed: { value: 100, type: 'integer', format: 'int32' }, enabled: { value: true, type: 'boolean' } } },
+  };
+}
+
+function mes(uuid: string): Record<string, unknown> {
+  return {
+    uuid,
+    name: 'MES',
+    description: 'orders',
+    token: 'tok',
+    '@class': 'Application',
+    events: [{ '@id': 1, eventId: 'order', name: 'Order', description: '', dataFormat: { dataObject: { $ref: '#/definitions/Job' }, Job: { type: 'object', properties: { depth: { type: 'integer' } } } } }],
+    functions: [],
+    configuration: { parameters: {} },
+  };
+}
+
+describe('the dashboard in headless Chromium', function () {
+  this.timeout(30_000);
+  let broker: Broker;
+  let context: BrowserContext;
+  let page: Page;
+  let profile: string;
+  const clients: TestClient[] = [];
+  const requested: string[] = [];
+  const pageErrors: string[] = [];
+  const drillUuid = uid('drill');
+  const mesUuid = uid('mes');
+  let drillClient: TestClient;
+
+  before(async function () {
+    this.timeout(60_000);
+    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y --no-install-recommends chromium (.ci/run does this)`);
+    broker = await startBroker({ adminSecret: SECRET });
+    profile = mkdtempSync(join(tmpdir(), 'msb-dashboard-'));
+    context = await chromium.launchPersistentContext(profile, {
+      executablePath: CHROMIUM,
+      headless: true,
+      viewport: { width: 1280, height: 900 },
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+    page = context.pages()[0] ?? (await context.newPage());
+    page.setDefaultTimeout(WAIT_MS);
+    page.on('request', (r) => requested.push(r.url()));
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+    page.on('console', (m) => {
+      if (m.type() === 'error' && !m.text().includes('401')) pageErrors.push(m.text());
+    });
+  });
+
+  after(async () => {
+    await Promise.all(clients.map((c) => c.close()));
+    await context?.close();
+    await broker?.close();
+    if (profile) rmSync(profile, { recursive: true, force: true });
+  });
+
+  afterEach(function () {
+    // a script error on the page fails the run right after the test in which it happened
+    const errors = pageErrors.splice(0);
+    if (errors.length) throw new Error(`the page reported errors during "${this.currentTest?.title}": ${errors.join(' | ')}`);
+  });
+
+  async function connect(): Promise<TestClient> {
+    const c = await TestClient.connect(broker.url);
+    clients.push(c);
+    return c;
+  }
+
+  it('asks for the admin secret, then shows a service that registers, with its events, functions and configuration', async () => {
+    await page.goto(`${broker.httpUrl}/`);
+    await page.getByLabel('Admin secret').fill(SECRET);
+    await page.getByRole('button', { name: 'Unlock' }).click();
+    await page.locator('#status', { hasText: 'Connected: live' }).waitFor();
+
+    drillClient = await connect();
+    expect(await drillClient.registerAndWait(drill(drillUuid))).to.equal('IO_REGISTERED');
+    const card = page.locator(`details[data-uuid="${drillUuid}"]`);
+    await card.locator('.badge.online').waitFor();
+    const text = await card.innerText();
+    for (const part of ['Drill 7', 'SmartObject', 'drilled', 'temperature', 'speed', 'integer (int32)', '100', 'Call drill']) {
+      expect(text, `the card shows ${part}`).to.include(part);
+    }
+    // the secret went in headers only
+    expect(requested.filter((u) => u.includes(SECRET)), 'URLs carrying the secret').to.deep.equal([]);
+  });
+
+  it("shows the service's events with their payloads, and filters them by event", async () => {
+    drillClient.publish({ uuid: drillUuid, eventId: 'temperature', dataObject: 21.5 });
+    drillClient.publish({ uuid: drillUuid, eventId: 'drilled', dataObject: { depth: 31337 } });
+    expect(await drillClient.next(isPublishAnswer)).to.equal('IO_PUBLISHED');
+    expect(await drillClient.next(isPublishAnswer)).to.equal('IO_PUBLISHED');
+    const drilled = page.locator('#events li[data-event="drilled"]');
+    await drilled.waitFor();
+    expect(await drilled.innerText()).to.include('{"depth":31337}').and.include('Drill 7');
+    expect(await page.locator('#events li[data-event="temperature"]').innerText()).to.include('21.5');
+
+    await page.getByLabel('Event id').fill('temper');
+    await page.getByRole('button', { name: 'Clear' }).click();
+    drillClient.publish({ uuid: drillUuid, eventId: 'drilled', dataObject: { depth: 1 } });
+    drillClient.publish({ uuid: drillUuid, eventId: 'temperature', dataObject: 22.5 });
+    await drillClient.next(isPublishAnswer);
+    await drillClient.next(isPublishAnswer);
+    await page.locator('#events li[data-event="temperature"]', { hasText: '22.5' }).waitFor();
+    // the events arrive in order: once the later one is shown, the filtered earlier one would be too
+    expect(await page.locator('#events li').count()).to.equal(1);
+    await page.getByLabel('Event id').fill('');
+  });
+
+  it('calls a function from the form (checking the fields first) and shows its response event', async () => {
+    const form = page.locator('form.call[data-function="drill"]');
+    await form.getByLabel(/^depth/).fill('deep');
+    await form.getByRole('button', { name: 'Call' }).click();
+    await form.locator('output', { hasText: 'Not sent' }).waitFor();
+    expect(await form.locator('.error').first().innerText()).to.equal('"deep" is not an integer');
+
+    await form.getByLabel(/^depth/).fill('12');
+    await form.getByLabel(/^label/).fill('hole A');
+    await form.getByRole('button', { name: 'Call' }).click();
+    // the first call to reach the service is the valid one: the invalid one was never sent
+    const call = bodyOf(await drillClient.next((m) => m.startsWith('C ')));
+    expect(call).to.include({ uuid: drillUuid, functionId: 'drill' });
+    expect(call.functionParameters).to.deep.equal({ dataObject: { depth: 12, label: 'hole A' } });
+    expect(call.correlationId).to.be.a('string');
+    await form.locator('output', { hasText: 'waiting for response events' }).waitFor();
+
+    drillClient.publish({ uuid: drillUuid, eventId: 'drilled', correlationId: call.correlationId, dataObject: { depth: 12 } });
+    await form.locator('output', { hasText: 'Response event drilled: {"depth":12}' }).waitFor();
+    expect(drillClient.queue.filter((m) => m.startsWith('C '))).to.deep.equal([]);
+  });
+
+  it('changes a configuration parameter from the form, refusing a value of the wrong type before sending', async () => {
+    const form = page.locator(`details[data-uuid="${drillUuid}"] form.config`);
+    await form.getByLabel('Parameter').selectOption('speed');
+    await form.getByLabel('New value').fill('1.5');
+    await form.getByRole('button', { name: 'Set' }).click();
+    await form.locator('.error', { hasText: '"1.5" is not an integer (integer (int32))' }).waitFor();
+
+    await form.getByLabel('New value').fill('300');
+    await form.getByRole('button', { name: 'Set' }).click();
+    const k = bodyOf(await drillClient.next((m) => m.startsWith('K ')));
+    expect(k).to.deep.include({ uuid: drillUuid, params: { speed: 300 } });
+    await form.locator('output', { hasText: 'Sent: speed = 300' }).waitFor();
+    expect(drillClient.queue.filter((m) => m.startsWith('K ')), 'configuration messages besides the valid one').to.deep.equal([]);
+  });
+
+  it('creates and deploys a flow from the page that routes an event, and undeploys it', async () => {
+    const mesClient = await connect();
+    expect(await mesClient.registerAndWait(mes(mesUuid))).to.equal('IO_REGISTERED');
+    await page.locator(`details[data-uuid="${mesUuid}"]`).waitFor();
+    const form = page.locator('#flow-form');
+    await form.getByLabel('Name').fill('orders to drill');
+    await form.getByLabel('From service').fill('MES');
+    await form.getByLabel('Event').fill('order');
+    await form.getByLabel('To service').fill('Drill 7');
+    await form.getByLabel('Function').fill('drill');
+    await form.getByRole('button', { name: 'Create flow' }).click();
+    const row = page.locator('#flows tr', { hasText: 'orders to drill' });
+    await row.locator('.state', { hasText: /^deployed$/ }).waitFor();
+    expect(broker.flows().map((f) => f.deployed)).to.deep.equal([true]);
+
+    mesClient.publish({ uuid: mesUuid, eventId: 'order', correlationId: 'order-1', dataObject: { depth: 5 } });
+    const call = bodyOf(await drillClient.next((m) => m.startsWith('C ')));
+    expect(call).to.deep.include({ functionId: 'drill', correlationId: 'order-1', functionParameters: { dataObject: { depth: 5 } } });
+
+    await row.getByRole('button', { name: 'Undeploy flow orders to drill' }).click();
+    await row.locator('.state', { hasText: 'not deployed' }).waitFor();
+    expect(broker.flows().map((f) => f.deployed)).to.deep.equal([false]);
+  });
+
+  it('can be used with the keyboard alone: the pause button is reached with Tab and toggled with Enter', async () => {
+    await page.getByLabel('Event id').focus();
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate('document.activeElement && document.activeElement.id')).to.equal('pause');
+    await page.keyboard.press('Enter');
+    expect(await page.getByRole('button', { name: 'Resume' }).getAttribute('aria-pressed')).to.equal('true');
+    await page.keyboard.press('Enter');
+    expect(await page.getByRole('button', { name: 'Pause' }).getAttribute('aria-pressed')).to.equal('false');
+  });
+
+  it('looks right (screenshot for the README when DASHBOARD_SCREENSHOT names a file)', async () => {
+    const file = process.env.DASHBOARD_SCREENSHOT;
+    if (file) await page.screenshot({ path: file, fullPage: true });
+    // every field the page generated has a label a screen reader announces
+    // (a string: the test is compiled without the DOM types)
+    const unlabelled = await page.evaluate(
+      `Array.from(document.querySelectorAll('input, select, textarea')).filter((e) => !e.labels.length && !e.closest('[hidden]')).map((e) => e.outerHTML.slice(0, 80))`,
+    );
+    expect(unlabelled).to.deep.equal([]);
+  });
+});
