@@ -228,3 +228,53 @@ describe('the dashboard in headless Chromium', function () {
     expect(unlabelled).to.deep.equal([]);
   });
 });
+
+describe('the dashboard over plain HTTP', () => {
+  let broker: Broker | undefined;
+  afterEach(async () => {
+    await broker?.close();
+    broker = undefined;
+  });
+
+  it('serves the page and its files without the admin secret, locked down by headers; the data still needs the secret', async () => {
+    broker = await startBroker({ adminSecret: SECRET });
+    const page = await fetch(`${broker.httpUrl}/`);
+    expect(page.status).to.equal(200);
+    expect(page.headers.get('content-type')).to.equal('text/html; charset=utf-8');
+    expect(page.headers.get('content-security-policy')).to.include("script-src 'self'").and.include("connect-src 'self'").and.include("frame-ancestors 'none'");
+    expect(page.headers.get('x-content-type-options')).to.equal('nosniff');
+    const html = await page.text();
+    expect(html).to.include('<script src="/dashboard/app.js" defer></script>').and.not.include(SECRET);
+    for (const [path, type] of [['/dashboard/app.js', 'text/javascript; charset=utf-8'], ['/dashboard/style.css', 'text/css; charset=utf-8']]) {
+      const r = await fetch(broker.httpUrl + path);
+      expect(r.status, path).to.equal(200);
+      expect(r.headers.get('content-type'), path).to.equal(type);
+      expect((await r.text()).length, path).to.be.greaterThan(100);
+    }
+    const head = await fetch(`${broker.httpUrl}/`, { method: 'HEAD' });
+    expect(head.status).to.equal(200);
+    const post = await fetch(`${broker.httpUrl}/`, { method: 'POST', body: '{}' });
+    expect(post.status).to.equal(405);
+    expect(((await post.json()) as { error: string }).error).to.equal('POST is not allowed on /');
+    expect((await fetch(`${broker.httpUrl}/service`)).status).to.equal(401);
+    expect((await fetch(`${broker.httpUrl}/events`)).status).to.equal(401);
+    expect((await fetch(`${broker.httpUrl}/dashboard/other.js`)).status).to.equal(401);
+  });
+
+  it('serves no page with dashboard: false (the REST API is unchanged)', async () => {
+    broker = await startBroker({ dashboard: false });
+    const r = await fetch(`${broker.httpUrl}/`);
+    expect(r.status).to.equal(404);
+    expect(((await r.json()) as { error: string }).error).to.equal('no such path: /');
+    expect((await fetch(`${broker.httpUrl}/dashboard/app.js`)).status).to.equal(404);
+    expect((await fetch(`${broker.httpUrl}/service`)).status).to.equal(200);
+  });
+
+  it('is only on the all-in-one port, not on the separate MSB ports', async () => {
+    broker = await startBroker({ msbPorts: { websocket: 0, smartObjects: 0, flows: 0 } });
+    expect((await fetch(`${broker.httpUrl}/`)).status).to.equal(200);
+    for (const port of [broker.msb!.websocketPort, broker.msb!.smartObjectsPort, broker.msb!.flowsPort]) {
+      expect((await fetch(`http://127.0.0.1:${port}/`)).status, `port ${port}`).to.equal(404);
+    }
+  });
+});
