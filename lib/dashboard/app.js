@@ -10,6 +10,8 @@
   /** Payload text shown per event. */
   const MAX_PAYLOAD_CHARS = 2000;
   const POLL_MS = 2000;
+  /** Service cards drawn at once: a broker may hold 10,000 services; the search narrows them. */
+  const MAX_CARDS = 100;
   /** Calls whose response events are still awaited. */
   const MAX_PENDING_CALLS = 50;
 
@@ -95,8 +97,13 @@
   function renderServices() {
     const box = $('services');
     $('service-count').textContent = `(${services.filter((s) => s.connected).length} online of ${services.length})`;
+    const needle = $('service-search').value.trim().toLowerCase();
+    const found = needle ? services.filter((s) => `${s.name}\n${s.uuid}`.toLowerCase().includes(needle)) : services;
+    const drawn = found.slice(0, MAX_CARDS);
+    $('service-more').textContent =
+      found.length > drawn.length ? `Showing ${drawn.length} of ${found.length} services: search to narrow them down.` : needle ? `${found.length} of ${services.length} services match.` : '';
     const seen = new Set();
-    for (const s of services) {
+    for (const s of drawn) {
       seen.add(s.uuid);
       let card = cards.get(s.uuid);
       const infoKey = JSON.stringify(s);
@@ -124,8 +131,8 @@
         cards.delete(uuid);
       }
     }
-    const ordered = services.map((s) => cards.get(s.uuid).root);
-    if (ordered.length === 0) box.replaceChildren(el('p', { class: 'empty', text: 'No service registered.' }));
+    const ordered = drawn.map((s) => cards.get(s.uuid).root);
+    if (ordered.length === 0) box.replaceChildren(el('p', { class: 'empty', text: services.length ? 'No service matches.' : 'No service registered.' }));
     else if (ordered.some((c, i) => box.children[i] !== c) || box.children.length !== ordered.length) box.replaceChildren(...ordered);
 
     const list = $('service-names');
@@ -500,8 +507,12 @@
   // ------------------------------------------------------------------ polling
 
   let pollTimer;
+  let pollMs = POLL_MS;
   async function poll() {
     clearTimeout(pollTimer);
+    // a hidden tab asks for nothing; it polls again when shown
+    if (document.hidden) return;
+    const t0 = performance.now();
     try {
       const [s, f] = await Promise.all([api('GET', '/service'), api('GET', '/integrationFlow')]);
       if (s.ok && Array.isArray(s.json)) {
@@ -516,7 +527,9 @@
       if (e instanceof AuthNeeded) return;
       setStatus(`The broker does not answer (${e.message}); retrying.`);
     }
-    pollTimer = setTimeout(poll, POLL_MS);
+    // a large registry makes a listing expensive: the broker spends at most ~5 % of its time on this page's polls
+    pollMs = Math.max(POLL_MS, 20 * (performance.now() - t0));
+    pollTimer = setTimeout(poll, pollMs);
   }
 
   // ------------------------------------------------------------- event stream
@@ -665,6 +678,10 @@
       $('pause').textContent = paused ? 'Resume' : 'Pause';
     });
     $('clear').addEventListener('click', () => $('events').replaceChildren());
+    $('service-search').addEventListener('input', () => renderServices());
+    document.addEventListener('visibilitychange', () => {
+      if (!document.hidden && started && $('auth').hidden) void poll();
+    });
     $('flow-form').addEventListener('submit', onFlowSubmit);
     requestAnimationFrame(frame);
     start();

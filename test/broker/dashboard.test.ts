@@ -6,7 +6,7 @@ import { chromium } from 'playwright-core';
 import type { BrowserContext, Page } from 'playwright-core';
 import { startBroker } from '../../lib/broker';
 import type { Broker } from '../../lib/broker';
-import { TestClient, bodyOf, isPublishAnswer, uid } from './helpers';
+import { TestClient, bodyOf, isPublishAnswer, smartObject, uid } from './helpers';
 
 /** Debian's chromium; .ci/run installs it when missing. */
 const CHROMIUM = '/usr/bin/chromium';
@@ -205,6 +205,56 @@ describe('the dashboard in headless Chromium', function () {
     await row.getByRole('button', { name: 'Undeploy flow orders to drill' }).click();
     await row.locator('.state', { hasText: 'not deployed' }).waitFor();
     expect(broker.flows().map((f) => f.deployed)).to.deep.equal([false]);
+  });
+
+  it('pauses the stream (events still answer calls) and shows what came meanwhile on resume; filters by service', async () => {
+    await page.getByRole('button', { name: 'Pause' }).click();
+    const form = page.locator('form.call[data-function="drill"]');
+    await form.getByLabel(/^depth/).fill('77');
+    await form.getByRole('button', { name: 'Call' }).click();
+    const call = bodyOf(await drillClient.next((m) => m.startsWith('C ')));
+    drillClient.publish({ uuid: drillUuid, eventId: 'drilled', correlationId: call.correlationId, dataObject: { depth: 4242 } });
+    // the page has the event once the call's output shows it: in the same step, it is queued
+    await form.locator('output', { hasText: 'Response event drilled: {"depth":4242}' }).waitFor();
+    // two animation frames later an unpaused page would have drawn it
+    await page.evaluate('new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))');
+    expect(await page.locator('#events li', { hasText: '4242' }).count(), 'events drawn while paused').to.equal(0);
+    await page.getByRole('button', { name: 'Resume' }).click();
+    await page.locator('#events li', { hasText: '4242' }).waitFor();
+
+    await page.locator('#filter-service').selectOption(drillUuid);
+    await page.getByRole('button', { name: 'Clear' }).click();
+    const mesClient = clients[1];
+    mesClient.publish({ uuid: mesUuid, eventId: 'order', dataObject: { depth: 8 } });
+    expect(await mesClient.next(isPublishAnswer)).to.equal('IO_PUBLISHED');
+    // (no flow is deployed: the order routes nowhere)
+    drillClient.publish({ uuid: drillUuid, eventId: 'temperature', dataObject: 23.5 });
+    expect(await drillClient.next(isPublishAnswer)).to.equal('IO_PUBLISHED');
+    await page.locator('#events li', { hasText: '23.5' }).waitFor();
+    // the broker streamed the order first: had the filter let it through, it would be drawn already
+    expect(await page.locator('#events li').allInnerTexts()).to.have.length(1);
+    await page.locator('#filter-service').selectOption('');
+  });
+
+  it('shows a gateway with its sub-services, and finds services by name', async () => {
+    const gwUuid = uid('gw');
+    const subUuid = uid('press');
+    const gw = await connect();
+    const sd = smartObject(gwUuid, { name: 'Cell gateway', '@class': 'Gateway', services: [smartObject(subUuid, { name: 'Press 3' })] });
+    expect(await gw.registerAndWait(sd)).to.equal('IO_REGISTERED');
+    const gwCard = page.locator(`details[data-uuid="${gwUuid}"]`);
+    const subCard = page.locator(`details[data-uuid="${subUuid}"]`);
+    await subCard.waitFor();
+    expect(await gwCard.locator('dl').innerText()).to.match(/sub-services\s+Press 3/);
+    expect(await subCard.locator('dl').innerText()).to.match(/sub-service of\s+Cell gateway/);
+    expect(await subCard.innerText()).to.include('online');
+
+    await page.getByLabel(/^Find a service/).fill('press');
+    await page.locator(`details[data-uuid="${drillUuid}"]`).waitFor({ state: 'detached' });
+    expect(await page.locator('#services details').count()).to.equal(1);
+    expect(await page.locator('#service-more').innerText()).to.equal('1 of 4 services match.');
+    await page.getByLabel(/^Find a service/).fill('');
+    await page.locator(`details[data-uuid="${drillUuid}"]`).waitFor();
   });
 
   it('can be used with the keyboard alone: the pause button is reached with Tab and toggled with Enter', async () => {
