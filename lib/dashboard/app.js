@@ -56,13 +56,14 @@
       askSecret(secret === undefined ? '' : 'That secret was refused.');
       throw new AuthNeeded('the broker needs its admin secret');
     }
+    const text = await res.text();
     let json;
     try {
-      json = await res.json();
+      json = JSON.parse(text);
     } catch {
       json = undefined;
     }
-    return { status: res.status, ok: res.ok, json };
+    return { status: res.status, ok: res.ok, json, size: text.length };
   }
 
   function describeFailure(r) {
@@ -356,25 +357,31 @@
     form.addEventListener('submit', async (ev) => {
       ev.preventDefault();
       let parameters;
+      const status = el('span');
+      const answers = el('span');
+      result.replaceChildren(status, answers);
       try {
         parameters = build();
       } catch (e) {
-        result.textContent = `Not sent: ${e.message}`;
+        status.textContent = `Not sent: ${e.message}`;
         return;
       }
       const correlationId = newCorrelationId();
-      result.textContent = 'Sending…';
+      status.textContent = 'Sending…';
+      // awaited before sending: a fast service answers before the broker's reply to this request arrives
+      pendingCalls.set(correlationId, answers);
+      while (pendingCalls.size > MAX_PENDING_CALLS) pendingCalls.delete(pendingCalls.keys().next().value);
       try {
         const r = await api('POST', `/service/${encodeURIComponent(s.uuid)}/call`, { functionId: f.functionId, parameters, correlationId });
         if (!r.ok) {
-          result.textContent = describeFailure(r);
+          pendingCalls.delete(correlationId);
+          status.textContent = describeFailure(r);
           return;
         }
-        result.textContent = `Delivered (correlation id ${correlationId}); waiting for response events…`;
-        pendingCalls.set(correlationId, result);
-        while (pendingCalls.size > MAX_PENDING_CALLS) pendingCalls.delete(pendingCalls.keys().next().value);
+        status.textContent = `Delivered (correlation id ${correlationId}); waiting for response events…`;
       } catch (e) {
-        result.textContent = e instanceof AuthNeeded ? 'Not sent: enter the admin secret first.' : `Not sent: ${e.message}`;
+        pendingCalls.delete(correlationId);
+        status.textContent = e instanceof AuthNeeded ? 'Not sent: enter the admin secret first.' : `Not sent: ${e.message}`;
       }
     });
     return form;
@@ -512,9 +519,10 @@
     clearTimeout(pollTimer);
     // a hidden tab asks for nothing; it polls again when shown
     if (document.hidden) return;
-    const t0 = performance.now();
+    let size = 0;
     try {
       const [s, f] = await Promise.all([api('GET', '/service'), api('GET', '/integrationFlow')]);
+      size = s.size + f.size;
       if (s.ok && Array.isArray(s.json)) {
         services = s.json;
         names.clear();
@@ -527,8 +535,8 @@
       if (e instanceof AuthNeeded) return;
       setStatus(`The broker does not answer (${e.message}); retrying.`);
     }
-    // a large registry makes a listing expensive: the broker spends at most ~5 % of its time on this page's polls
-    pollMs = Math.max(POLL_MS, 20 * (performance.now() - t0));
+    // a listing of a full registry is tens of MiB: the larger the answers, the rarer the polls
+    pollMs = Math.min(POLL_MS + (size / 1e6) * 2000, 30_000);
     pollTimer = setTimeout(poll, pollMs);
   }
 

@@ -211,11 +211,25 @@ describe('the dashboard in headless Chromium', function () {
     await page.getByRole('button', { name: 'Pause' }).click();
     const form = page.locator('form.call[data-function="drill"]');
     await form.getByLabel(/^depth/).fill('77');
+    // the broker's answer to the call is held back until the response event is shown: a fast
+    // service answers before the page hears back from the broker, and that must not be lost
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    await page.route('**/call', async (route) => {
+      const response = await route.fetch();
+      await released;
+      await route.fulfill({ response });
+    });
     await form.getByRole('button', { name: 'Call' }).click();
     const call = bodyOf(await drillClient.next((m) => m.startsWith('C ')));
     drillClient.publish({ uuid: drillUuid, eventId: 'drilled', correlationId: call.correlationId, dataObject: { depth: 4242 } });
     // the page has the event once the call's output shows it: in the same step, it is queued
     await form.locator('output', { hasText: 'Response event drilled: {"depth":4242}' }).waitFor();
+    expect(await form.locator('output').innerText()).to.include('Sending…');
+    release();
+    await form.locator('output', { hasText: 'waiting for response events' }).waitFor();
+    await page.unroute('**/call');
+    expect(await form.locator('output').innerText()).to.include('Response event drilled: {"depth":4242}');
     // two animation frames later an unpaused page would have drawn it
     await page.evaluate('new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))');
     expect(await page.locator('#events li', { hasText: '4242' }).count(), 'events drawn while paused').to.equal(0);
