@@ -81,7 +81,8 @@
     secret = undefined;
     stopStream();
     const form = $('auth');
-    $('auth-error').textContent = problem;
+    // the poll and the stream both hear 401: the second must not wipe what the first said
+    if (problem || form.hidden) $('auth-error').textContent = problem;
     if (form.hidden) {
       form.hidden = false;
       setStatus('This broker needs its admin secret.');
@@ -136,6 +137,10 @@
     if (ordered.length === 0) box.replaceChildren(el('p', { class: 'empty', text: services.length ? 'No service matches.' : 'No service registered.' }));
     else if (ordered.some((c, i) => box.children[i] !== c) || box.children.length !== ordered.length) box.replaceChildren(...ordered);
 
+    // rebuilt only when the names change: an open drop-down is not closed under the user's hand
+    const namesKey = JSON.stringify(services.map((s) => [s.uuid, s.name]));
+    if (namesKey === lastNamesKey) return;
+    lastNamesKey = namesKey;
     const list = $('service-names');
     list.replaceChildren(...services.map((s) => el('option', { value: s.name })));
     const filter = $('filter-service');
@@ -143,6 +148,8 @@
     filter.replaceChildren(el('option', { value: '', text: 'All services' }), ...services.map((s) => el('option', { value: s.uuid, text: s.name })));
     filter.value = services.some((s) => s.uuid === chosen) ? chosen : '';
   }
+
+  let lastNamesKey = '';
 
   function renderSummary(summary, s) {
     summary.replaceChildren(
@@ -671,6 +678,11 @@
   document.addEventListener('DOMContentLoaded', () => {
     $('auth').addEventListener('submit', (ev) => {
       ev.preventDefault();
+      // a header cannot carry these; fetch would fail on every request
+      if (!/^[\x21-\x7e]+$/.test($('secret').value)) {
+        $('auth-error').textContent = 'A secret is printable ASCII without spaces.';
+        return;
+      }
       secret = $('secret').value;
       $('secret').value = '';
       $('auth').hidden = true;

@@ -108,6 +108,12 @@ describe('the dashboard in headless Chromium', function () {
 
   it('asks for the admin secret, then shows a service that registers, with its events, functions and configuration', async () => {
     await page.goto(`${broker.httpUrl}/`);
+    await page.getByLabel('Admin secret').fill('not it');
+    await page.getByRole('button', { name: 'Unlock' }).click();
+    await page.locator('#auth-error', { hasText: 'A secret is printable ASCII without spaces.' }).waitFor();
+    await page.getByLabel('Admin secret').fill('not-the-secret');
+    await page.getByRole('button', { name: 'Unlock' }).click();
+    await page.locator('#auth-error', { hasText: 'That secret was refused.' }).waitFor();
     await page.getByLabel('Admin secret').fill(SECRET);
     await page.getByRole('button', { name: 'Unlock' }).click();
     await page.locator('#status', { hasText: 'Connected: live' }).waitFor();
