@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { cleanPath, sendJson } from './http';
+import { DashboardFilesError } from './errors';
 
 /**
  * Where the page's files are: `lib/dashboard` of the package. They are plain browser files that
@@ -36,8 +37,19 @@ const HEADERS = {
 export class Dashboard {
   private readonly files = new Map<string, { body: Buffer; type: string }>();
 
+  /** @throws {DashboardFilesError} when a file of the page cannot be read */
   constructor(dir: string = DASHBOARD_DIR) {
-    for (const [path, file, type] of ASSETS) this.files.set(path, { body: readFileSync(join(dir, file)), type });
+    for (const [path, file, type] of ASSETS) {
+      let body: Buffer;
+      try {
+        body = readFileSync(join(dir, file));
+      } catch (e) {
+        throw new DashboardFilesError(
+          `the dashboard's file ${join(dir, file)} cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}): the package is incomplete; reinstall it, or start the broker with dashboard: false`,
+        );
+      }
+      this.files.set(path, { body, type });
+    }
   }
 
   /** Answers the request when it is for one of the page's files; false otherwise. */

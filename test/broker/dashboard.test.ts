@@ -6,6 +6,8 @@ import { chromium } from 'playwright-core';
 import type { BrowserContext, Page } from 'playwright-core';
 import { startBroker } from '../../lib/broker';
 import type { Broker } from '../../lib/broker';
+import { DashboardFilesError } from '../../lib/broker';
+import { Dashboard } from '../../lib/broker/dashboard';
 import { TestClient, bodyOf, isPublishAnswer, smartObject, uid } from './helpers';
 
 /** Debian's chromium; .ci/run installs it when missing. */
@@ -338,6 +340,15 @@ describe('the dashboard over plain HTTP', () => {
     expect(((await r.json()) as { error: string }).error).to.equal('no such path: /');
     expect((await fetch(`${broker.httpUrl}/dashboard/app.js`)).status).to.equal(404);
     expect((await fetch(`${broker.httpUrl}/service`)).status).to.equal(200);
+  });
+
+  it('says which file is missing when the package lost the page', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'msb-no-dashboard-'));
+    try {
+      expect(() => new Dashboard(dir)).to.throw(DashboardFilesError, `the dashboard's file ${join(dir, 'index.html')} cannot be read (ENOENT): the package is incomplete; reinstall it, or start the broker with dashboard: false`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('is only on the all-in-one port, not on the separate MSB ports', async () => {
