@@ -77,6 +77,8 @@ serve({
     return { url: broker.url, httpUrl: broker.httpUrl, pid: process.pid };
   },
   rss: async ({ settleMs }: { settleMs?: number }) => settledRss(settleMs ?? 200),
+  /** CPU time used so far (µs) and the resident memory now (bytes), unsettled: what a load costs while it runs. */
+  usage: () => ({ ...process.cpuUsage(), rss: process.memoryUsage().rss }),
   /** Peak resident memory since the process started (bytes). */
   peakRss: () => process.resourceUsage().maxRSS * 1024,
   stats: () => need().stats(),

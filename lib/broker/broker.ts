@@ -31,6 +31,7 @@ import { Listener, listen, refuseUpgrade, websocketFraming } from './server';
 import { TokenStore } from './tokens';
 import { BrokerLogger, BrokerOptions, BrokerStats, SILENT_LOGGER, ServiceInfo } from './options';
 import { BrokerMetrics } from './metrics';
+import { Dashboard } from './dashboard';
 
 /** The events a {@link Broker} emits, with their argument. */
 export interface BrokerEvents {
@@ -117,6 +118,7 @@ export class Broker extends EventEmitter<BrokerEvents> {
   private readonly host: ConnectionHost;
   private readonly backend: RestBackend;
   private readonly metrics: BrokerMetrics;
+  private readonly dashboard?: Dashboard;
   private closing?: Promise<void>;
 
   /**
@@ -192,6 +194,7 @@ export class Broker extends EventEmitter<BrokerEvents> {
       websocketUrl: () => this.url,
     };
     this.metrics = new BrokerMetrics(this);
+    if (options.dashboard !== false) this.dashboard = new Dashboard();
     for (const f of options.flows ?? []) this.storeFlow(f, true);
   }
 
@@ -392,6 +395,7 @@ export class Broker extends EventEmitter<BrokerEvents> {
 
   private async open(a: { port: number; host: string; scope: RestScope; upgrade?: (req: IncomingMessage, socket: Duplex, head: Buffer) => void; plain?: boolean }): Promise<Listener> {
     const rest = restHandler(this.backend, a.scope);
+    const dashboard = a.scope === 'all' ? this.dashboard : undefined;
     const servesInfo = a.scope === 'all' || a.scope === 'websocket';
     const listener = await listen({
       port: a.port,
@@ -403,6 +407,7 @@ export class Broker extends EventEmitter<BrokerEvents> {
           sendJson(res, 200, { entropy: randomInt(0, 2 ** 31 - 1), origins: ['*:*'], cookie_needed: false, websocket: true });
           return;
         }
+        if (dashboard?.handle(req, res)) return;
         rest(req, res);
       },
       ...(a.upgrade ? { onUpgrade: a.upgrade } : {}),

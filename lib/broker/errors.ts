@@ -15,3 +15,6 @@ export class DeliveryError extends MsbError {
     super(message);
   }
 }
+
+/** The dashboard's files are not where the package puts them (`startBroker` with `dashboard` on). */
+export class DashboardFilesError extends MsbError {}

@@ -8,7 +8,7 @@ export type { Broker, BrokerEvents, MsbPortUrls } from './broker';
 export type { BrokerOptions, BrokerLogger, BrokerStats, MsbPorts, ServiceInfo } from './options';
 export { DEFAULT_LIMITS } from './limits';
 export type { BrokerLimits } from './limits';
-export { DeliveryError } from './errors';
+export { DashboardFilesError, DeliveryError } from './errors';
 export type { DeliveryFailure } from './errors';
 export { FlowError, FlowLimitError, CallTooLargeError } from './flows';
 export type { FlowDefinition, ShortFlow, Mapping, Route } from './flows';

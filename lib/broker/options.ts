@@ -96,6 +96,11 @@ export interface BrokerOptions {
   msbPorts?: boolean | MsbPorts;
   /** Most simultaneous websocket connections; further upgrades get HTTP 503. Default 1 000. */
   maxConnections?: number;
+  /**
+   * The live dashboard, a web page at `/` of the all-in-one port (its data behind `adminSecret`
+   * like the rest of the REST API); default true, `false` serves no page.
+   */
+  dashboard?: boolean;
 }
 
 /** A registered service as {@link Broker.services} lists it. */

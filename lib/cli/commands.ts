@@ -58,6 +58,8 @@ export interface BrokerCommandOptions {
   strictTokens?: boolean;
   /** commander's `--no-issue-tokens`: false turns token issuing off. */
   issueTokens?: boolean;
+  /** commander's `--no-dashboard`: false serves no page at `/`. */
+  dashboard?: boolean;
   verbose?: boolean;
   heartbeatMs?: number;
 }
@@ -75,6 +77,7 @@ export async function brokerCommand(o: BrokerCommandOptions, write?: (line: stri
     tls,
     strictTokens: o.strictTokens,
     ...(o.issueTokens === false ? { issueTokens: false } : {}),
+    ...(o.dashboard === false ? { dashboard: false } : {}),
     ...(process.env[ADMIN_SECRET_ENV] ? { adminSecret: process.env[ADMIN_SECRET_ENV] } : {}),
     heartbeatMs: o.heartbeatMs,
     logger,
@@ -82,6 +85,7 @@ export async function brokerCommand(o: BrokerCommandOptions, write?: (line: stri
     throw new CliError(`cannot start the broker: ${e.message}`);
   });
   logger.info(`MSB broker listening: websocket ${broker.url}, REST ${broker.httpUrl}${broker.flows().length ? `, ${broker.flows().length} flow(s) deployed` : ''}`);
+  if (o.dashboard !== false) logger.info(`dashboard: ${broker.httpUrl}/`);
   if (broker.msb) logger.info(`MSB ports: websocket ${broker.msb.websocketPort}, smart objects ${broker.msb.smartObjectsPort}, flows ${broker.msb.flowsPort}`);
   return broker;
 }

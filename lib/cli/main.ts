@@ -56,6 +56,7 @@ function program(): Command {
     .option('--tls-cert <file>', 'PEM certificate: serve wss/https')
     .option('--strict-tokens', 'refuse registrations whose token this broker did not issue, or not the one a uuid is bound to')
     .option('--no-issue-tokens', 'do not issue tokens over REST (403)')
+    .option('--no-dashboard', 'serve no dashboard page at /')
     .option('--heartbeat-ms <ms>', 'SockJS heartbeat period', milliseconds)
     .option('-v, --verbose', 'log debug lines too')
     .action(async (o) => {

@@ -105,6 +105,22 @@ describe('msb CLI (as processes)', function () {
     expect((await b.exited).code).to.equal(0);
   });
 
+  it('msb broker prints where its dashboard is, and serves none with --no-dashboard', async () => {
+    for (const [flag, status] of [[[], 200], [['--no-dashboard'], 404]] as const) {
+      const b = start(process.execPath, [CLI, 'broker', '--port', '0', ...flag]);
+      try {
+        const [, rest] = await b.waitFor(/REST (http:\/\/\S+)/);
+        if (status === 200) await b.waitFor(new RegExp(`dashboard: ${rest.replace(/[.]/g, '\\.')}/`));
+        expect((await fetch(`${rest}/`)).status, flag.join(' ') || 'no flag').to.equal(status);
+      } finally {
+        b.signal('SIGINT');
+      }
+      expect((await b.exited).code).to.equal(0);
+      // the whole output is in once the process has exited
+      expect(b.stdout.includes('dashboard:'), `a "dashboard:" line with ${flag.join(' ') || 'no flag'}`).to.equal(status === 200);
+    }
+  });
+
   describe('msb broker, msb call and msb config', () => {
     let broker: Running;
     let app: MsbApp<Drill> | undefined;

@@ -25,6 +25,6 @@ describe('the public surface', () => {
   it('the broker subpath exports the broker and its types, not its internals', () => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const broker = require(join(ROOT, 'dist', 'lib', 'broker', 'index.js')) as Record<string, unknown>;
-    expect(Object.keys(broker).sort()).to.deep.equal(['CallTooLargeError', 'DEFAULT_LIMITS', 'DeliveryError', 'FlowError', 'FlowLimitError', 'startBroker']);
+    expect(Object.keys(broker).sort()).to.deep.equal(['CallTooLargeError', 'DEFAULT_LIMITS', 'DashboardFilesError', 'DeliveryError', 'FlowError', 'FlowLimitError', 'startBroker']);
   });
 });
