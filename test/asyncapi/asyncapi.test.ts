@@ -11,6 +11,7 @@ import { Drill } from '../../samples/drill';
 import { Mes } from '../../samples/mes';
 import { ROOT, CLI, cleanEnv, start } from '../cli/processes';
 import { parseStrict } from './helpers';
+import { MASKED_TOKEN } from '../../lib/cli/commands';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const yaml = require('js-yaml') as { load(text: string): unknown };
@@ -314,11 +315,12 @@ describe('AsyncAPI export', function () {
       }
     });
 
-    it('prints the self-description as YAML with --yaml alone', async () => {
+    it('prints the self-description as YAML with --yaml alone, its token masked as in JSON', async () => {
       const program = start(process.execPath, [CLI, 'describe', '--yaml', join(ROOT, 'dist', 'samples', 'drill.js')], cleanEnv());
       const { code } = await program.exited;
       expect(code, program.stderr).to.equal(0);
-      expect(yaml.load(program.stdout)).to.deep.equal(selfDescriptionOf(Drill, { env: false, propertiesFile: false }));
+      expect(yaml.load(program.stdout)).to.deep.equal({ ...selfDescriptionOf(Drill, { env: false, propertiesFile: false }), token: MASKED_TOKEN });
+      expect(program.stdout).not.to.contain('5e0d9c54dac1');
     });
   });
 });
