@@ -270,6 +270,8 @@ describe('runtime: a Gateway and its sub-services over one connection', function
     await until(() => events.length === 1, 'the lathe event');
     expect(events.map((e) => [e.uuid, e.eventId])).to.deep.equal([[LATHE, 'turned']]);
     expect(seen.map((r) => r.uuid)).to.deep.equal([HALL, LATHE]);
+    // The broker records an event before its acknowledgement reaches the service: wait for that too.
+    await app.flush(10_000);
     expect(app.counters()).to.include({ accepted: 2, acknowledged: 1, dropped: 1, queued: 0, inFlight: 0 });
   });
 });

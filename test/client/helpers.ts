@@ -40,11 +40,14 @@ export function waitFor<A extends unknown[]>(
   });
 }
 
-/** Waits until `condition()` holds, checking on every event loop turn (no fixed sleeps). */
-export async function until(condition: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
+/**
+ * Waits until `condition()` holds, checking every few milliseconds (no fixed sleeps). `what` may be a
+ * function, so that a failure message shows the state at the time of failure.
+ */
+export async function until(condition: () => boolean, what: string | (() => string), timeoutMs = 5000): Promise<void> {
   const start = Date.now();
   while (!condition()) {
-    if (Date.now() - start > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting until ${what}`);
+    if (Date.now() - start > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting until ${typeof what === 'function' ? what() : what}`);
     await new Promise((r) => setTimeout(r, 5));
   }
 }

@@ -90,7 +90,7 @@ describe('runtime: broker restarts while publishing', function () {
         await waitFor(app, 'registered', () => true, 10_000);
       }
       await producer;
-      await until(() => received.length >= total, `all ${total} events arrived (got ${received.length})`, 15_000);
+      await until(() => received.length >= total, () => `all ${total} events arrived (got ${received.length})`, 15_000);
       expect(received.length).to.equal(total);
       expect(received).to.deep.equal([...Array(total).keys()]);
       expect(app.counters().reconnects).to.be.greaterThanOrEqual(3);
