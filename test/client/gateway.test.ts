@@ -109,7 +109,7 @@ describe('runtime: a Gateway and its sub-services over one connection', function
     await oven.temperature.emit(180.5);
     await broker.callFunction(SAW, 'cut', { dataObject: 450 }, 'k-1');
     await broker.callFunction(OVEN, 'heat', { dataObject: 3 }, 'k-2');
-    await until(() => events.length === 4 && oven.heated.length === 1, `4 events and the oven heated (events: ${events.length})`);
+    await until(() => events.length === 4 && oven.heated.length === 1, () => `4 events and the oven heated (events: ${events.length})`);
     expect(events.map((e) => [e.uuid, e.eventId, e.dataObject, e.priority, e.correlationId])).to.deep.equal([
       [HALL, 'alarm', 'door open', 0, undefined],
       [SAW, 'cut', 120, 0, undefined],

@@ -46,7 +46,7 @@ describe('runtime: services inside an application (constructor arguments, lifecy
     await lost;
     broker = await f.broker({ port });
     await waitFor(app, 'registered', () => true, 10_000);
-    await until(() => app.instance.log.length === 3, `three hooks ran (log: ${JSON.stringify(app.instance.log)})`);
+    await until(() => app.instance.log.length === 3, () => `three hooks ran (log: ${JSON.stringify(app.instance.log)})`);
     expect(app.instance.log).to.deep.equal(['registered', 'disconnected reconnecting', 'registered']);
   });
 
@@ -85,7 +85,7 @@ describe('runtime: services inside an application (constructor arguments, lifecy
     child.stderr.on('data', (d: Buffer) => { err += d.toString(); });
     const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
     f.defer(async () => { if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL'); });
-    await until(() => out.includes('READY'), `the child registered (stdout: ${out}, stderr: ${err})`, 15_000);
+    await until(() => out.includes('READY'), () => `the child registered (stdout: ${out}, stderr: ${err})`, 15_000);
     child.kill('SIGTERM');
     const { code, signal } = await exited;
     expect({ code, signal, err }).to.deep.equal({ code: null, signal: 'SIGTERM', err: '' });

@@ -35,7 +35,7 @@ describe('faults: many concurrent function calls', function () {
     const app = await f.app(Busy, { url: broker.url, maxConcurrentCalls: 64 });
     const n = 5000;
     await Promise.all(Array.from({ length: n }, (_, i) => broker.callFunction(UUID, 'WORK', { dataObject: i }, `c-${i}`)));
-    await until(() => events.length === n, `${n} responses (have ${events.length})`, 20_000);
+    await until(() => events.length === n, () => `${n} responses (have ${events.length})`, 20_000);
     expect(app.instance.maxRunning).to.equal(64);
     const byCorrelation = new Map(events.map((e) => [e.correlationId, e.dataObject]));
     for (let i = 0; i < n; i++) expect(byCorrelation.get(`c-${i}`), `c-${i}`).to.equal(i * 2);
