@@ -16,7 +16,7 @@ import {
   parseClientMessage,
 } from '../protocol';
 import { Status, StatusCode } from '../protocol';
-import { Connection, ConnectionHost } from './connection';
+import { Session, SessionHost } from './session';
 import { DeliveryError } from './errors';
 import { CallTooLargeError, FlowDefinition, FlowLimitError, FlowStore, StoredFlow, buildParameters } from './flows';
 import { BrokerLimits, resolveLimits } from './limits';
@@ -97,7 +97,7 @@ export class Broker extends EventEmitter<BrokerEvents> {
   private readonly warnings: WarningLimiter;
   private readonly scheduler = new FairScheduler();
   private readonly eventStream: EventStream;
-  private readonly connections = new Set<Connection>();
+  private readonly connections = new Set<Session>();
   private messagesHandled = 0;
   private throttledCount = 0;
   private readonly refused: Omit<BrokerStats['refused'], 'responseBytes' | 'eventStreams'> = {
@@ -115,7 +115,7 @@ export class Broker extends EventEmitter<BrokerEvents> {
   private readonly wss: WebSocketServer;
   private readonly servers: Listener[] = [];
   private readonly timers: NodeJS.Timeout[] = [];
-  private readonly host: ConnectionHost;
+  private readonly host: SessionHost;
   private readonly backend: RestBackend;
   private readonly metrics: BrokerMetrics;
   private readonly dashboard?: Dashboard;
@@ -433,7 +433,7 @@ export class Broker extends EventEmitter<BrokerEvents> {
       return refuseUpgrade(socket, 503, 'too many connections');
     }
     this.wss.handleUpgrade(req, socket, head, (ws) => {
-      const c = new Connection(ws, framing === 'sockjs', this.host, req);
+      const c = new Session(ws, framing === 'sockjs', this.host, req);
       this.connections.add(c);
       this.logger.info(`connection ${c.id} opened (${framing}) from ${c.remoteAddress}`);
       this.safeEmit('connection', { connectionId: c.id, sockJs: c.sockJs, remoteAddress: c.remoteAddress, path: c.path });
@@ -441,7 +441,7 @@ export class Broker extends EventEmitter<BrokerEvents> {
     });
   }
 
-  private connectionClosed(c: Connection, code: number, reason: string): void {
+  private connectionClosed(c: Session, code: number, reason: string): void {
     this.connections.delete(c);
     const uuids = this.registry.release(c);
     this.logger.info(`connection ${c.id} closed (${code}${reason ? ` ${reason}` : ''})${uuids.length ? `; offline: ${uuids.join(', ')}` : ''}`);
@@ -457,17 +457,17 @@ export class Broker extends EventEmitter<BrokerEvents> {
     }
   }
 
-  private reply(c: Connection, status: StatusCode): void {
+  private reply(c: Session, status: StatusCode): void {
     c.send(status);
   }
 
-  private reject(c: Connection, status: StatusCode, reason: string, uuid?: string): void {
+  private reject(c: Session, status: StatusCode, reason: string, uuid?: string): void {
     this.warnings.warn(`${c.id}:${status}`, `connection ${c.id}: ${status}${uuid ? ` for ${uuid}` : ''}: ${reason}`);
     this.reply(c, status);
     this.safeEmit('rejected', { reason, status, connectionId: c.id, ...(uuid !== undefined ? { uuid } : {}) });
   }
 
-  private handleMessage(c: Connection, text: string): boolean {
+  private handleMessage(c: Session, text: string): boolean {
     this.messagesHandled++;
     const kind = text.trimStart()[0];
     if (kind === 'R' && text.length > this.limits.maxSelfDescriptionBytes) {
@@ -498,7 +498,7 @@ export class Broker extends EventEmitter<BrokerEvents> {
     }
   }
 
-  private register(c: Connection, sd: SelfDescription, text: string): void {
+  private register(c: Session, sd: SelfDescription, text: string): void {
     const check = checkSelfDescription(sd);
     const uuid = typeof sd.uuid === 'string' ? sd.uuid : undefined;
     if (check.problems.length) {
@@ -549,7 +549,7 @@ export class Broker extends EventEmitter<BrokerEvents> {
     }
   }
 
-  private publish(c: Connection, e: EventMessage): void {
+  private publish(c: Session, e: EventMessage): void {
     const service = this.registry.get(e.uuid);
     if (!service || !this.registry.owns(c, e.uuid)) {
       const why = service ? 'it is registered by another connection' : 'no such service is registered';
@@ -609,7 +609,7 @@ export class Broker extends EventEmitter<BrokerEvents> {
     const s = this.registry.get(uuid);
     if (!s) return Promise.reject(new DeliveryError('UNKNOWN_SERVICE', `cannot send ${what}: no service ${uuid} is registered`));
     const owner = s.owner;
-    if (!owner || !owner.isOpen() || !(owner instanceof Connection)) {
+    if (!owner || !owner.isOpen() || !(owner instanceof Session)) {
       return Promise.reject(new DeliveryError('OFFLINE', `cannot send ${what}: service ${uuid} is offline`));
     }
     return new Promise((resolve, reject) => {

@@ -27,7 +27,7 @@ const GLOBAL_PAUSE_CHARS = 64 * 1024 * 1024;
 const MALFORMED_WEIGHT = 8;
 
 /** What a session needs from the broker. */
-export interface ConnectionHost {
+export interface SessionHost {
   readonly logger: BrokerLogger;
   readonly rateLimit: { burst: number; perSecond: number } | false;
   readonly maxBufferedBytes: number;
@@ -35,14 +35,14 @@ export interface ConnectionHost {
   /** A warning that may repeat per message: summarised by kind. */
   warnRepeated(kind: string, message: string): void;
   /** Counts a throttled (paused) connection. */
-  throttled(conn: Connection): void;
+  throttled(conn: Session): void;
   /** Counts a connection closed because of a limit. */
-  limitHit(conn: Connection, limit: 'messageBytes' | 'bufferedBytes' | 'rateLimit'): void;
+  limitHit(conn: Session, limit: 'messageBytes' | 'bufferedBytes' | 'rateLimit'): void;
   /** One decoded text message; false when it was refused as malformed. */
-  handleMessage(conn: Connection, text: string): boolean;
+  handleMessage(conn: Session, text: string): boolean;
   /** A frame or transport problem; the session has already answered or closed. */
-  reportProtocolError(conn: Connection, reason: string, excerpt?: string): void;
-  closed(conn: Connection, code: number, reason: string): void;
+  reportProtocolError(conn: Session, reason: string, excerpt?: string): void;
+  closed(conn: Session, code: number, reason: string): void;
 }
 
 let nextId = 1;
@@ -51,7 +51,7 @@ let nextId = 1;
  * One websocket session in SockJS or raw framing. It decodes frames, rate-limits, and sends one
  * message per frame; everything about services and events is the host's business.
  */
-export class Connection implements ServiceOwner, Schedulable {
+export class Session implements ServiceOwner, Schedulable {
   readonly id = `c${nextId++}`;
   /** Messages received and not yet handled, in order. */
   private readonly inbox = new Deque<string>();
@@ -75,7 +75,7 @@ export class Connection implements ServiceOwner, Schedulable {
   constructor(
     private readonly ws: WebSocket,
     readonly sockJs: boolean,
-    private readonly host: ConnectionHost,
+    private readonly host: SessionHost,
     req: IncomingMessage,
   ) {
     this.remoteAddress = `${req.socket.remoteAddress ?? '?'}:${req.socket.remotePort ?? '?'}`;
