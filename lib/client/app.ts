@@ -179,7 +179,7 @@ export class MsbApp<T extends object = object> {
 
   /** The self-description as it is sent now (current configuration values included). */
   selfDescription(): SelfDescription {
-    return this.services.describe();
+    return this.services.selfDescription();
   }
 
   /** The instance of a gateway sub-service (or of the main service) by uuid; undefined for an unknown uuid. */
@@ -403,7 +403,7 @@ export class MsbApp<T extends object = object> {
     if (!this.connection.isOpen || this.closing) return;
     this.registrationPending = true;
     // The self-description holds the token: it is sent, never logged.
-    this.connection.send(encodeRegistration(this.services.describe()));
+    this.connection.send(encodeRegistration(this.services.selfDescription()));
     this.options.logger.debug(`Registering service ${this.identity.uuid}`);
     // A server that never answers would leave the service connected and silent for good.
     clearTimeout(this.answerTimer);

@@ -4,7 +4,7 @@ import type { EmitOptions, MsbEvent } from '../decorators/event';
 import type { LifecycleHook } from '../decorators/lifecycle';
 import { priorityNumber } from '../metadata/priority';
 import type { EventModel, ServiceIdentity, ServiceModel } from '../metadata/model';
-import { describe } from '../metadata/self-description';
+import { buildSelfDescription } from '../metadata/self-description';
 import type { ConfigState, LoadedService, SelfDescription } from '../metadata/self-description';
 import { compileCodec } from '../schema/value-codec';
 import type { ValueCodec } from '../schema/value-codec';
@@ -114,8 +114,8 @@ export class ServiceRuntime<T extends object = object> {
   }
 
   /** The self-description with the current configuration values; event `@id`s start at `firstAtId`. */
-  describe(firstAtId = 1): SelfDescription {
-    return describe(this.model, this.identity, this.config, this.instance, firstAtId);
+  selfDescription(firstAtId = 1): SelfDescription {
+    return buildSelfDescription(this.model, this.identity, this.config, this.instance, firstAtId);
   }
 
   /** Publishes an event by id, as `instance.<property>.emit(value, options)` does. */

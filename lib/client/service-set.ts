@@ -67,12 +67,12 @@ export class ServiceSet {
    * `services`. Event `@id`s continue across sub-services as the Java client numbers them (the
    * C# client leaves sub-service ids at 0), so every `responseEvents` entry names one event.
    */
-  describe(): SelfDescription {
-    const top = this.main.describe(1);
+  selfDescription(): SelfDescription {
+    const top = this.main.selfDescription(1);
     if (this.main.identity.kind !== 'Gateway') return top;
     let next = 1 + this.main.model.events.length;
     top.services = [...this.subs.values()].map((s) => {
-      const d = s.describe(next);
+      const d = s.selfDescription(next);
       next += s.model.events.length;
       return d;
     });

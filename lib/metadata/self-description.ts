@@ -79,7 +79,7 @@ export function configStateOf(model: ServiceModel, instance: object, problems: s
  * Builds the self-description from a model, a resolved identity and the instance's values.
  * `firstAtId` numbers the events: a gateway's sub-services continue its sequence, as Java does.
  */
-export function describe(model: ServiceModel, identity: ServiceIdentity, config: readonly ConfigState[], instance: object, firstAtId = 1): SelfDescription {
+export function buildSelfDescription(model: ServiceModel, identity: ServiceIdentity, config: readonly ConfigState[], instance: object, firstAtId = 1): SelfDescription {
   const atIdOf = new Map(model.events.map((e) => [e.eventId, e.atId - 1 + firstAtId]));
   const parameters: SelfDescription['configuration']['parameters'] = {};
   for (const c of config) {
@@ -125,7 +125,7 @@ export function describe(model: ServiceModel, identity: ServiceIdentity, config:
  */
 export function selfDescriptionOf(target: Function, options: SelfDescriptionOptions = {}): SelfDescription {
   const { model, identity, config, instance } = loadService(target, options);
-  return describe(model, identity, config, instance);
+  return buildSelfDescription(model, identity, config, instance);
 }
 
 /** A service class read, its identity resolved and its instance made: what a self-description and a live service start from. */

@@ -149,12 +149,12 @@ function jsonBody(text: string, kind: string, options: ParseOptions | undefined)
     throw new ProtocolError(`the JSON of a ${kind} message is nested more than ${maxDepth} levels deep`, text);
   }
   if (!isPlainObject(body)) {
-    throw new ProtocolError(`the body of a ${kind} message must be a JSON object, got ${describe(body)}`, text);
+    throw new ProtocolError(`the body of a ${kind} message must be a JSON object, got ${kindOfJson(body)}`, text);
   }
   return body;
 }
 
-function describe(v: unknown): string {
+function kindOfJson(v: unknown): string {
   if (v === null) return 'null';
   if (Array.isArray(v)) return 'an array';
   return typeof v === 'object' ? 'an object' : `a ${typeof v}`;
@@ -175,7 +175,7 @@ function normalisePostDate(d: unknown, text: string): string {
   if (d === undefined || d === null) return new Date().toISOString();
   if (typeof d === 'string') return d;
   if (typeof d === 'number' && Number.isFinite(d)) return new Date(d).toISOString(); // Java accepts epoch millis
-  throw new ProtocolError(`event postDate must be a string or epoch milliseconds, got ${describe(d)}`, text);
+  throw new ProtocolError(`event postDate must be a string or epoch milliseconds, got ${kindOfJson(d)}`, text);
 }
 
 function eventOf(body: Record<string, unknown>, text: string): EventMessage {
@@ -195,7 +195,7 @@ function eventOf(body: Record<string, unknown>, text: string): EventMessage {
   if (typeof c === 'string') e.correlationId = c;
   else if (typeof c === 'number' && Number.isFinite(c)) e.correlationId = String(c);
   else if (c !== undefined && c !== null) {
-    throw new ProtocolError(`event correlationId must be a string, got ${describe(c)}`, text);
+    throw new ProtocolError(`event correlationId must be a string, got ${kindOfJson(c)}`, text);
   }
   if (Object.prototype.hasOwnProperty.call(body, 'dataObject')) e.dataObject = body.dataObject;
   return e;
@@ -233,7 +233,7 @@ function callOf(body: Record<string, unknown>, text: string): FunctionCallMessag
   }
   const p = body.functionParameters;
   if (p !== undefined && p !== null && !isPlainObject(p)) {
-    throw new ProtocolError(`function call "functionParameters" must be an object, got ${describe(p)}`, text);
+    throw new ProtocolError(`function call "functionParameters" must be an object, got ${kindOfJson(p)}`, text);
   }
   const call: FunctionCallMessage = {
     uuid: body.uuid,
@@ -243,7 +243,7 @@ function callOf(body: Record<string, unknown>, text: string): FunctionCallMessag
   const c = body.correlationId;
   if (typeof c === 'string') call.correlationId = c;
   else if (c !== undefined && c !== null) {
-    throw new ProtocolError(`function call "correlationId" must be a string, got ${describe(c)}`, text);
+    throw new ProtocolError(`function call "correlationId" must be a string, got ${kindOfJson(c)}`, text);
   }
   return call;
 }
@@ -251,7 +251,7 @@ function callOf(body: Record<string, unknown>, text: string): FunctionCallMessag
 function configOf(body: Record<string, unknown>, text: string): ConfigurationMessage {
   if (typeof body.uuid !== 'string') throw new ProtocolError('configuration message needs a string "uuid"', text);
   if (!isPlainObject(body.params)) {
-    throw new ProtocolError(`configuration message "params" must be an object, got ${describe(body.params)}`, text);
+    throw new ProtocolError(`configuration message "params" must be an object, got ${kindOfJson(body.params)}`, text);
   }
   return { uuid: body.uuid, params: body.params };
 }

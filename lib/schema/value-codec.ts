@@ -42,7 +42,7 @@ type Check = (v: unknown, path: string, out: Out) => boolean;
 /** Outgoing values may hold a Date or a Buffer where the wire has a string; incoming ones are JSON. */
 type Direction = 'out' | 'in';
 
-function describe(v: unknown): string {
+function kindOfValue(v: unknown): string {
   if (v === null) return 'null';
   if (v === undefined) return 'undefined';
   if (typeof v === 'string') return JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}…` : v);
@@ -192,7 +192,7 @@ function withRules(typeCheck: Check, rules: readonly Rule[]): Check {
 function typeCheck(what: string, test: (v: unknown) => boolean): Check {
   return (v, path, out) => {
     if (test(v)) return true;
-    out?.push({ path, message: `must be ${what}, got ${describe(v)}`, type: true });
+    out?.push({ path, message: `must be ${what}, got ${kindOfValue(v)}`, type: true });
     return false;
   };
 }
@@ -261,7 +261,7 @@ function nodeCheck(ref: TypeRef, schema: JsonSchema, dir: Direction): Check {
       const items = nodeCheck(ref.items, (schema.items ?? {}) as JsonSchema, dir);
       const isArray: Check = (v, path, out) => {
         if (!Array.isArray(v)) {
-          out?.push({ path, message: `must be an array, got ${describe(v)}`, type: true });
+          out?.push({ path, message: `must be an array, got ${kindOfValue(v)}`, type: true });
           return false;
         }
         let ok = true;
@@ -295,7 +295,7 @@ function dtoCheck(target: Function, dir: Direction): Check {
   const name = dto.definitionName;
   compiled.check = (v, path, out) => {
     if (v === null || typeof v !== 'object' || Array.isArray(v)) {
-      out?.push({ path, message: `must be a ${name} object, got ${describe(v)}`, type: true });
+      out?.push({ path, message: `must be a ${name} object, got ${kindOfValue(v)}`, type: true });
       return false;
     }
     const o = v as Record<string, unknown>;

@@ -138,7 +138,7 @@ export async function testService<T extends object>(ServiceClass: ServiceClass<T
       return changes;
     },
     get selfDescription() {
-      return runtime.describe();
+      return runtime.selfDescription();
     },
     close() {
       closing ??= (async () => {
