@@ -10,7 +10,7 @@ import {
   EventMessage,
   FunctionCallMessage,
   PING,
-  SelfDescription,
+  RegistrationBody,
   encodeCall,
   encodeConfiguration,
   parseClientMessage,
@@ -38,7 +38,7 @@ export interface BrokerEvents {
   /** A websocket session opened. */
   connection: [{ connectionId: string; sockJs: boolean; remoteAddress: string; path: string }];
   /** A service (or gateway sub-service) registered or re-registered. */
-  registered: [{ uuid: string; name: string; selfDescription: SelfDescription; connectionId: string; parent?: string }];
+  registered: [{ uuid: string; name: string; selfDescription: RegistrationBody; connectionId: string; parent?: string }];
   /** An event was accepted (after `IO_PUBLISHED` was sent, before flows routed it). */
   event: [{ uuid: string; event: EventMessage; connectionId: string }];
   /** A `C` message was sent (by a flow, `callFunction` or REST). */
@@ -498,7 +498,7 @@ export class Broker extends EventEmitter<BrokerEvents> {
     }
   }
 
-  private register(c: Session, sd: SelfDescription, text: string): void {
+  private register(c: Session, sd: RegistrationBody, text: string): void {
     const check = checkSelfDescription(sd);
     const uuid = typeof sd.uuid === 'string' ? sd.uuid : undefined;
     if (check.problems.length) {

@@ -1,4 +1,4 @@
-import type { SelfDescription } from '../protocol';
+import type { RegistrationBody } from '../protocol';
 import type { FlowDefinition } from './flows';
 
 /** Where the broker writes its log lines; `console` fits. */
@@ -114,7 +114,7 @@ export interface ServiceInfo {
   /** The gateway this is a sub-service of. */
   parent?: string;
   connectionId?: string;
-  selfDescription: SelfDescription;
+  selfDescription: RegistrationBody;
 }
 
 export const SILENT_LOGGER: BrokerLogger = {

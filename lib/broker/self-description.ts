@@ -1,6 +1,6 @@
 import { dataFormatProblems } from '../schema/data-format-schema';
 import { isPlainObject } from '../protocol';
-import type { SelfDescription } from '../protocol';
+import type { RegistrationBody } from '../protocol';
 
 /** The service classes the MSB knows. */
 export const SERVICE_CLASSES = ['SmartObject', 'Application', 'Gateway'] as const;
@@ -13,7 +13,7 @@ export interface DescribedService {
   name: string;
   class: string;
   /** The description as sent (never merged into anything). */
-  selfDescription: SelfDescription;
+  selfDescription: RegistrationBody;
   /** Declared event ids. */
   eventIds: Set<string>;
   /** Declared function ids. */
@@ -163,7 +163,7 @@ function checkService(
       uuid,
       name: typeof sd.name === 'string' ? sd.name : '',
       class: typeof cls === 'string' ? cls : '',
-      selfDescription: sd as SelfDescription,
+      selfDescription: sd as RegistrationBody,
       eventIds,
       functionIds,
       ...(parent !== undefined ? { parent } : {}),

@@ -9,7 +9,7 @@ export {
   EventMessage,
   FunctionCallMessage,
   ConfigurationMessage,
-  SelfDescription,
+  RegistrationBody,
   ClientMessage,
   ServerMessage,
   ParseOptions,

@@ -35,7 +35,7 @@ export interface ConfigurationMessage {
  * An `R` message body (spec section 5). Deliberately loose: the codec only guarantees a JSON
  * object; the broker validates the fields.
  */
-export interface SelfDescription {
+export interface RegistrationBody {
   uuid?: string;
   name?: string;
   description?: string;
@@ -44,13 +44,13 @@ export interface SelfDescription {
   events?: unknown[];
   functions?: unknown[];
   configuration?: { parameters?: Record<string, unknown> };
-  services?: SelfDescription[];
+  services?: RegistrationBody[];
   [key: string]: unknown;
 }
 
 /** A parsed client→server message. */
 export type ClientMessage =
-  | { type: 'register'; body: SelfDescription }
+  | { type: 'register'; body: RegistrationBody }
   | { type: 'event'; body: EventMessage }
   | { type: 'pong' };
 
@@ -215,7 +215,7 @@ export function parseClientMessage(text: string, options?: ParseOptions): Client
   if (t === PONG) return { type: 'pong' };
   switch (t[0]) {
     case 'R':
-      return { type: 'register', body: jsonBody(t, 'registration (R)', options) as SelfDescription };
+      return { type: 'register', body: jsonBody(t, 'registration (R)', options) as RegistrationBody };
     case 'E':
       return { type: 'event', body: eventOf(jsonBody(t, 'event (E)', options), t) };
     default:
