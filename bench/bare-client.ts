@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import WebSocket from 'ws';
+import { closeSocket, socketDrained } from './ws-socket';
 
 /**
  * The physical limit: a plain `ws` client that speaks SockJS framing with pre-built frames,
@@ -81,11 +82,9 @@ export class BareClient {
     return this.ws.bufferedAmount;
   }
 
-  /** Resolves when the TCP socket has drained its userland buffer. */
+  /** Resolves once what was written has left the userland buffer. */
   drained(): Promise<void> {
-    const socket = (this.ws as unknown as { _socket?: NodeJS.EventEmitter & { writableNeedDrain?: boolean } })._socket;
-    if (!socket || !socket.writableNeedDrain) return new Promise((r) => setImmediate(r));
-    return new Promise((resolve) => socket.once('drain', () => resolve()));
+    return socketDrained(this.ws);
   }
 
   /** A frame encoded once (a text frame: `binary: false`), so sending costs no UTF-8 encoding. */
@@ -108,11 +107,6 @@ export class BareClient {
   }
 
   close(): Promise<void> {
-    return new Promise((resolve) => {
-      if (this.ws.readyState === WebSocket.CLOSED) return resolve();
-      this.ws.once('close', () => resolve());
-      this.ws.close();
-      setTimeout(() => this.ws.terminate(), 1000).unref();
-    });
+    return closeSocket(this.ws);
   }
 }

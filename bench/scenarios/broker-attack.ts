@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import WebSocket from 'ws';
+import { closeSocket, socketDrained } from '../ws-socket';
 import { nowMs, percentile } from '../common';
 import type { Handlers } from '../rpc';
 
@@ -67,18 +68,11 @@ class Raw {
 
   /** Resolves once what was written has left the userland buffer. */
   drained(): Promise<void> {
-    const socket = (this.ws as unknown as { _socket?: NodeJS.EventEmitter & { writableNeedDrain?: boolean } })._socket;
-    if (!socket?.writableNeedDrain) return new Promise((r) => setImmediate(r));
-    return new Promise((resolve) => socket.once('drain', () => resolve()));
+    return socketDrained(this.ws);
   }
 
   close(): Promise<void> {
-    return new Promise((resolve) => {
-      if (this.ws.readyState === WebSocket.CLOSED) return resolve();
-      this.ws.once('close', () => resolve());
-      this.ws.close();
-      setTimeout(() => this.ws.terminate(), 1000).unref();
-    });
+    return closeSocket(this.ws);
   }
 }
 
