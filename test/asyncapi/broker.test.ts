@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { Fixture } from '../client/helpers';
+import { Fixture } from '../support';
 import { TestDrill, TestMes } from '../client/services';
 import { parseStrict } from './helpers';
 
@@ -9,7 +9,7 @@ describe('asyncapi: the broker serves the documents of its registered services',
   afterEach(() => f.close());
 
   it('GET /asyncapi (every service) and GET /asyncapi/{uuid} (one): valid AsyncAPI 3.0, the broker as server, no tokens', async () => {
-    const broker = await f.broker();
+    const broker = await f.startBroker();
     const drill = await f.app(TestDrill, { url: broker.url });
     const mes = await f.app(TestMes, { url: broker.url });
     // Every request before the (slow) parser runs: a keep-alive connection idle past the server's

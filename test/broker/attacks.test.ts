@@ -4,7 +4,7 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import type { Broker, BrokerLogger, BrokerOptions } from '../../lib/broker';
 import { ADMIN_SECRET_ENV, brokerCommand, callCommand, configCommand } from '../../lib/cli/commands';
-import { BrokerFixture, TestClient, bodyOf, isPublishAnswer, isRegistrationAnswer, smartObject, uid, waitFor, within } from './helpers';
+import { Fixture, TestClient, bodyOf, isPublishAnswer, isRegistrationAnswer, smartObject, uid, waitFor, within } from '../support';
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
@@ -22,7 +22,7 @@ function countingLogger(): BrokerLogger & { warnings: string[] } {
 }
 
 /** A registered client that publishes and expects IO_PUBLISHED, closed by the fixture. */
-async function bystanderOf(fx: BrokerFixture): Promise<{ client: TestClient; uuid: string; works: () => Promise<void> }> {
+async function bystanderOf(fx: Fixture): Promise<{ client: TestClient; uuid: string; works: () => Promise<void> }> {
   const client = await fx.connect();
   const uuid = uid('bystander');
   expect(await client.registerAndWait(smartObject(uuid))).to.equal('IO_REGISTERED');
@@ -45,7 +45,7 @@ async function rest(b: Broker, method: string, path: string, body?: unknown, hea
 
 describe('broker under attack: identity', function () {
   this.timeout(10000);
-  const fx = new BrokerFixture();
+  const fx = Fixture.eachTest();
 
   it('REST DELETE of a connected service is refused (409): the attacker cannot register its uuid, the victim keeps publishing', async () => {
     const victim = await bystanderOf(fx);
@@ -145,7 +145,7 @@ describe('broker under attack: identity', function () {
 describe('broker under attack: memory', function () {
   this.timeout(30000);
   const limits: BrokerOptions = { maxServices: 50, maxRegistryBytes: 4 * 2 ** 20, maxSelfDescriptionBytes: 256 * 1024, maxFlows: 20, maxFlowBytes: 8 * 1024, maxTokens: 100 };
-  const fx = new BrokerFixture(limits);
+  const fx = Fixture.eachTest(limits);
 
   it('300 registrations of new uuids with 200 KB self-descriptions: offline ones are forgotten oldest first, the registry stays under its limits and the heap under its ceiling', async () => {
     const bystander = await bystanderOf(fx);
@@ -210,7 +210,7 @@ describe('broker under attack: memory', function () {
 
 describe('broker under attack: amplification by flow templates', function () {
   this.timeout(20000);
-  const fx = new BrokerFixture();
+  const fx = Fixture.eachTest();
 
   it('a template of 4,000 × ${/dataObject} on a 100 KB event is reported undeliverable before it is built; a fitting template is still delivered', async () => {
     const bystander = await bystanderOf(fx);
@@ -256,7 +256,7 @@ describe('broker under attack: amplification by flow templates', function () {
 describe('broker under attack: fairness', function () {
   this.timeout(60000);
   const logger = countingLogger();
-  const fx = new BrokerFixture({ logger, keepAliveMs: 0, heartbeatMs: 0 });
+  const fx = Fixture.eachTest({ logger, keepAliveMs: 0, heartbeatMs: 0 });
   const FLOODERS = 5;
   const PER_FLOODER = 10_000;
   // Messages the broker may handle for others between the bystander's send and its event: a
@@ -335,7 +335,7 @@ describe('broker under attack: fairness', function () {
 
 describe('broker under attack: clients that do not read', function () {
   this.timeout(30000);
-  const fx = new BrokerFixture({ maxBufferedBytes: 64 * 2 ** 20, keepAliveMs: 0 });
+  const fx = Fixture.eachTest({ maxBufferedBytes: 64 * 2 ** 20, keepAliveMs: 0 });
   const big = { dataObject: 'x'.repeat(100_000) };
 
   it('while a client leaves its answers unread, its messages are not handled; once it reads, they are, in order', async () => {
@@ -384,7 +384,7 @@ describe('broker under attack: clients that do not read', function () {
 
 describe('broker under attack: REST clients that ask for the whole registry and do not read', function () {
   this.timeout(30000);
-  const fx = new BrokerFixture({ maxRegistryBytes: 16 * 2 ** 20, maxSelfDescriptionBytes: 256 * 1024 });
+  const fx = Fixture.eachTest({ maxRegistryBytes: 16 * 2 ** 20, maxSelfDescriptionBytes: 256 * 1024 });
 
   it('large answers being sent are bounded by 2 × maxRegistryBytes: beyond it 503 with Retry-After, small answers always go out', async () => {
     const bystander = await bystanderOf(fx);
@@ -417,7 +417,7 @@ describe('broker under attack: REST clients that ask for the whole registry and 
 
 describe('broker under attack: idle TCP connections', function () {
   this.timeout(20000);
-  const fx = new BrokerFixture({ maxConnections: 4 });
+  const fx = Fixture.eachTest({ maxConnections: 4 });
 
   it('a port takes maxConnections + 256 TCP connections; beyond, new ones are closed at once; the open websocket keeps working', async () => {
     const bystander = await bystanderOf(fx);
@@ -458,7 +458,7 @@ describe('broker under attack: idle TCP connections', function () {
 
 describe('broker: the message parser applies maxMessageBytes, not its own default', function () {
   this.timeout(20000);
-  const fx = new BrokerFixture({ maxMessageBytes: 6_000_000 });
+  const fx = Fixture.eachTest({ maxMessageBytes: 6_000_000 });
 
   it('a 5.5 MB event is accepted when maxMessageBytes allows 6 MB (the parser alone would stop at 5,000,000)', async () => {
     const c = await fx.connect({ sockJs: false });

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import http from 'node:http';
-import { BrokerFixture, TestClient, bodyOf, isPublishAnswer, smartObject, uid, within } from './helpers';
+import { Fixture, TestClient, bodyOf, changed, isPublishAnswer, smartObject, uid, until, within } from '../support';
 
 async function post(base: string, path: string, body: unknown): Promise<{ status: number; json: any }> {
   const res = await fetch(base + path, { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
@@ -14,7 +14,6 @@ class StreamClient {
   body = '';
   ended = false;
   private buffer = '';
-  private waiters: Array<() => void> = [];
   readonly req: http.ClientRequest;
   res?: http.IncomingMessage;
   readonly opened: Promise<void>;
@@ -40,11 +39,11 @@ class StreamClient {
             const data = frame.split('\n').filter((l) => l.startsWith('data:')).map((l) => l.slice(5).trim()).join('\n');
             if (data) this.events.push(JSON.parse(data));
           }
-          this.wake();
+          changed();
         });
         const done = (): void => {
           this.ended = true;
-          this.wake();
+          changed();
           resolve();
         };
         res.on('end', done);
@@ -55,33 +54,18 @@ class StreamClient {
   }
 
   /** Resolves once `n` events arrived (or the stream ended: then the caller's assertion tells). */
-  async count(n: number, ms = 3000): Promise<void> {
-    await within(
-      new Promise<void>((resolve) => {
-        const check = (): void => {
-          if (this.events.length >= n || this.ended) resolve();
-          else this.waiters.push(check);
-        };
-        check();
-      }),
-      ms,
-      `${n} streamed events (got ${this.events.length})`,
-    );
+  count(n: number, ms = 3000): Promise<void> {
+    return until(() => this.events.length >= n || this.ended, () => `${n} streamed events (got ${this.events.length})`, ms);
   }
 
   close(): void {
     this.req.destroy();
   }
-
-  private wake(): void {
-    const ws = this.waiters.splice(0);
-    for (const w of ws) w();
-  }
 }
 
 describe('broker: REST checks and the event stream', function () {
   this.timeout(15000);
-  const fx = new BrokerFixture();
+  const fx = Fixture.eachTest();
   const streams: StreamClient[] = [];
   const stream = (query = '', headers: Record<string, string> = {}): StreamClient => {
     const s = new StreamClient(`${fx.broker.httpUrl}/events${query}`, headers);

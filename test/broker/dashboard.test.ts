@@ -8,7 +8,7 @@ import { startBroker } from '../../lib/broker';
 import type { Broker } from '../../lib/broker';
 import { DashboardFilesError } from '../../lib/broker';
 import { Dashboard } from '../../lib/broker/dashboard';
-import { TestClient, bodyOf, isPublishAnswer, smartObject, uid } from './helpers';
+import { TestClient, bodyOf, isPublishAnswer, smartObject, uid } from '../support';
 
 /** Debian's chromium; .ci/run installs it when missing. */
 const CHROMIUM = '/usr/bin/chromium';

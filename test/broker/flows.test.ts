@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { FlowError, startBroker } from '../../lib/broker';
 import { buildParameters, compileFlow } from '../../lib/broker/flows';
 import { JsonPointerError, getPointer, setPointer } from '../../lib/broker/json-pointer';
-import { BrokerFixture, TestClient, bodyOf, isPublishAnswer, smartObject, uid, waitFor } from './helpers';
+import { Fixture, TestClient, bodyOf, isPublishAnswer, smartObject, uid, waitFor } from '../support';
 
 /** The [Py] integration_flow.json skeleton of spec 11.3 with placeholders filled in. */
 function pyFlow(src: string, dst: string, owner: string): Record<string, unknown> {
@@ -129,7 +129,7 @@ function chainedFlow(s1: string, s2: string): Record<string, unknown> {
 
 describe('broker: flows', function () {
   this.timeout(10000);
-  const fx = new BrokerFixture();
+  const fx = Fixture.eachTest();
   const connect = (sockJs = true): Promise<TestClient> => fx.connect({ sockJs });
 
   it('short form by uuid: default map dataObject → dataObject, correlationId passed on', async () => {

@@ -6,7 +6,7 @@ import { FlowStore } from '../../lib/broker/flows';
 import { WarningLimiter } from '../../lib/broker/log-limiter';
 import { Registry, ServiceOwner } from '../../lib/broker/registry';
 import { checkSelfDescription } from '../../lib/broker/self-description';
-import { smartObject } from './helpers';
+import { smartObject } from '../support';
 
 function owner(id: string): ServiceOwner & { open: boolean } {
   return { id, open: true, isOpen() { return this.open; } };

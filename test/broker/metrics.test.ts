@@ -1,7 +1,6 @@
 import { expect } from 'chai';
-import { Fixture, until } from '../client/helpers';
+import { Fixture, TestClient, until } from '../support';
 import { PRODUCER_UUID, Producer, SINK_UUID, Sink, TICK_FLOW } from '../faults/services';
-import { TestClient } from './helpers';
 
 /** Every line of the text exposition format: a comment, or `name{labels} value`. */
 const LINE = /^(# (HELP|TYPE) [a-zA-Z_:][a-zA-Z0-9_:]* .*|[a-zA-Z_:][a-zA-Z0-9_:]*(\{([a-zA-Z_][a-zA-Z0-9_]*="([^"\\\n]|\\["\\n])*",?)*\})? (-?[0-9.e+-]+|NaN|[+-]Inf))$/;
@@ -11,7 +10,7 @@ describe('broker: GET /metrics', () => {
   afterEach(() => f.close());
 
   it('counts registrations, events, calls routed and undeliverable per flow, and refusals by status, in the Prometheus text format', async () => {
-    const broker = await f.broker({ flows: [{ id: 'ticks', ...TICK_FLOW }] });
+    const broker = await f.startBroker({ flows: [{ id: 'ticks', ...TICK_FLOW }] });
     const sink = await f.app(Sink, { url: broker.url });
     const producer = await f.app(Producer, { url: broker.url });
     for (let i = 0; i < 3; i++) await producer.instance.tick.emit(i, { acknowledged: true });
@@ -40,7 +39,7 @@ describe('broker: GET /metrics', () => {
   });
 
   it('needs the admin secret like every other route but health', async () => {
-    const broker = await f.broker({ adminSecret: 's3cret-for-metrics' });
+    const broker = await f.startBroker({ adminSecret: 's3cret-for-metrics' });
     expect((await fetch(`${broker.httpUrl}/metrics`)).status).to.equal(401);
     const ok = await fetch(`${broker.httpUrl}/metrics`, { headers: { authorization: 'Bearer s3cret-for-metrics' } });
     expect(ok.status).to.equal(200);

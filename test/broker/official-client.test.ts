@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import type { EventEmitter } from 'node:events';
 import type { Broker } from '../../lib/broker';
 import { CorrelationId, DataType, Event, MsbEvent, MsbFunction, Payload, Application } from '../../lib';
-import { Fixture, until, waitFor } from '../client/helpers';
+import { Fixture, until, waitFor } from '../support';
 
 /**
  * The official MSB Node.js client (@vfk_research/msb-client-websocket-nodejs, unchanged) against
@@ -73,7 +73,7 @@ for (const sockJs of [true, false]) {
       console.info = console.log = console.warn = console.error = () => undefined;
     });
     beforeEach(async () => {
-      broker = await f.broker();
+      broker = await f.startBroker();
       calls.length = 0;
       states.length = 0;
     });
@@ -94,10 +94,10 @@ for (const sockJs of [true, false]) {
       client = c;
       c.disablesockJsFraming(!sockJs);
       c.getConnectionStateListener().on('connectionState', (s: string) => states.push(s));
-      const registered = waitFor<[{ uuid: string; selfDescription: Record<string, any> }]>(broker, 'registered', ({ uuid }) => uuid === OFFICIAL_UUID);
+      const registered = waitFor<{ uuid: string; selfDescription: Record<string, any> }>(broker, 'registered', ({ uuid }) => uuid === OFFICIAL_UUID);
       c.connect(broker.url);
       c.register();
-      const [{ selfDescription }] = await registered;
+      const { selfDescription } = await registered;
       await until(() => c.isRegistered(), 'the official client registered');
       expect(selfDescription.events.map((e: { eventId: string }) => e.eventId)).to.deep.equal(['STATUS', 'VALUES', 'PULSE', 'SUM']);
       expect(states).to.include.members(['IO_CONNECTED', 'IO_REGISTERED']);

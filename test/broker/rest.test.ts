@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { generate } from 'selfsigned';
 import WebSocket from 'ws';
-import { BrokerFixture, TestClient, bodyOf, smartObject, uid, waitFor } from './helpers';
+import { Fixture, TestClient, bodyOf, smartObject, uid, waitFor } from '../support';
 
 async function json(res: Response): Promise<any> {
   return res.json();
@@ -9,7 +9,7 @@ async function json(res: Response): Promise<any> {
 
 describe('broker: REST API', function () {
   this.timeout(10000);
-  const fx = new BrokerFixture();
+  const fx = Fixture.eachTest();
   const connect = (opts: Parameters<typeof fx.connect>[0] = {}): Promise<TestClient> => fx.connect(opts);
   const url = (p: string): string => fx.broker.httpUrl + p;
 

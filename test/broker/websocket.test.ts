@@ -1,11 +1,11 @@
 import { expect } from 'chai';
 import { DeliveryError } from '../../lib/broker';
 import { decodeServerFrame, parseServerMessage } from '../../lib/protocol';
-import { BrokerFixture, TestClient, bodyOf, isPublishAnswer, isRegistrationAnswer, smartObject, uid, waitFor } from './helpers';
+import { Fixture, TestClient, bodyOf, isPublishAnswer, isRegistrationAnswer, smartObject, uid, waitFor } from '../support';
 
 describe('broker: websocket protocol', function () {
   this.timeout(10000);
-  const fx = new BrokerFixture();
+  const fx = Fixture.eachTest();
   const connect = (opts: Parameters<typeof fx.connect>[0] = {}): Promise<TestClient> => fx.connect(opts);
 
   it('SockJS: sends o, then a["IO_CONNECTED"] at once', async () => {

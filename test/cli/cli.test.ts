@@ -8,7 +8,7 @@ import type { MsbApp } from '../../lib';
 import { Drill } from '../../samples/drill';
 import { CLI, ROOT, cleanEnv, run, start } from './processes';
 import type { Running } from './processes';
-import { RecordingLogger, until } from '../client/helpers';
+import { RecordingLogger, until } from '../support';
 
 const silent = new RecordingLogger();
 

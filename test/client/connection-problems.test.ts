@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { MsbConnectionError, MsbRegistrationError } from '../../lib';
-import { Fixture, recordEvents, until, waitFor } from './helpers';
+import { Fixture, recordEvents, until, waitFor } from '../support';
 import { TestDrill } from './services';
 
 describe('runtime: connection problems are loud, once, with their cause', function () {
@@ -11,7 +11,7 @@ describe('runtime: connection problems are loud, once, with their cause', functi
   afterEach(() => f.close());
 
   it('warns once, at the first failed attempt, with the url and the retry plan; not at every retry', async () => {
-    const broker = await f.broker();
+    const broker = await f.startBroker();
     const url = broker.url;
     await broker.close();
     const app = await f.app(TestDrill, { url, waitForRegistration: false, reconnect: { initialDelayMs: 10, maxDelayMs: 20 } });
@@ -36,7 +36,7 @@ describe('runtime: connection problems are loud, once, with their cause', functi
   });
 
   it('says once that it registered, and after a loss how long it was offline and how many cached events it sent', async () => {
-    const broker = await f.broker();
+    const broker = await f.startBroker();
     const port = Number(new URL(broker.url).port);
     const app = await f.app(TestDrill, { url: broker.url });
     const infos = () => f.logger.lines.filter((l) => l.level === 'info').map((l) => l.message);
@@ -46,7 +46,7 @@ describe('runtime: connection problems are loud, once, with their cause', functi
     await broker.close();
     await until(() => app.state !== 'registered', 'the loss is noticed');
     for (let i = 0; i < 3; i++) await app.instance.int32.emit(i);
-    const broker2 = await f.broker({ port });
+    const broker2 = await f.startBroker({ port });
     const events = recordEvents(broker2);
     await app.flush(10_000);
     expect(events).to.have.length(3);

@@ -6,7 +6,7 @@ import {
 } from '../../lib';
 import type { MsbError, MsbEvent, SelfDescription } from '../../lib';
 import type { EventEmitter } from 'node:events';
-import { Fixture, recordEvents, until, waitFor } from './helpers';
+import { Fixture, recordEvents, until, waitFor } from '../support';
 import { startGateway } from '../../samples/gateway';
 
 const HALL = 'a0000000-0000-4000-8000-000000000001';
@@ -80,7 +80,7 @@ describe('runtime: a Gateway and its sub-services over one connection', function
   afterEach(() => f.close());
 
   it('registers the gateway with its sub-services under services, event @ids continuing as in Java', async () => {
-    const broker = await f.broker();
+    const broker = await f.startBroker();
     const seen = registrations(broker as unknown as EventEmitter);
     const app = await f.app(HallB, { url: broker.url, services: [Saw, new Oven(new Heater())] });
     const sd = app.selfDescription();
@@ -98,7 +98,7 @@ describe('runtime: a Gateway and its sub-services over one connection', function
   });
 
   it('sub-service events go out with the sub-service uuid; calls and K messages reach the sub-service addressed', async () => {
-    const broker = await f.broker();
+    const broker = await f.startBroker();
     const events = recordEvents(broker);
     const heater = new Heater();
     const app = await f.app(HallB, { url: broker.url, services: [Saw, new Oven(heater)] });
@@ -120,9 +120,11 @@ describe('runtime: a Gateway and its sub-services over one connection', function
     expect(heater.on).to.equal(true);
 
     const seen = registrations(broker as unknown as EventEmitter);
-    const changed = waitFor<[Record<string, unknown>, string | undefined]>(app, 'configChanged');
+    let changedFor: string | undefined;
+    const changed = waitFor<Record<string, unknown>>(app, 'configChanged', (_changes, uuid) => ((changedFor = uuid), true));
     await broker.setConfig(SAW, { bladeMm: 350 });
-    expect(await changed).to.deep.equal([{ bladeMm: 350 }, SAW]);
+    expect(await changed).to.deep.equal({ bladeMm: 350 });
+    expect(changedFor).to.equal(SAW);
     expect(saw.bladeMm).to.equal(350);
     await until(() => seen.some((r) => r.uuid === SAW), 'the re-registration');
     const sawAgain = seen.find((r) => r.uuid === SAW)!.selfDescription;
@@ -137,7 +139,7 @@ describe('runtime: a Gateway and its sub-services over one connection', function
   });
 
   it('validation, errors and respond() work per sub-service as for a plain service', async () => {
-    const broker = await f.broker();
+    const broker = await f.startBroker();
     const app = await f.app(HallB, { url: broker.url, services: [Saw] });
     const saw = app.serviceInstance<Saw>(SAW)!;
     const refused = await saw.cut.emit(1.5).then(() => undefined, (e: unknown) => e);
@@ -153,7 +155,7 @@ describe('runtime: a Gateway and its sub-services over one connection', function
   });
 
   it('a flow runs from a sub-service event to another service\'s function and back to another sub-service', async () => {
-    const broker = await f.broker();
+    const broker = await f.startBroker();
     const oven = new Oven(new Heater());
     const gateway = await f.app(HallB, { url: broker.url, services: [Saw, oven] });
     await f.app(Mes, { url: broker.url });
@@ -169,7 +171,7 @@ describe('runtime: a Gateway and its sub-services over one connection', function
   });
 
   it('addService and removeService at run time: one re-registration each; a removed service is gone from the MSB and refuses emits', async () => {
-    const broker = await f.broker();
+    const broker = await f.startBroker();
     const seen = registrations(broker as unknown as EventEmitter);
     const events = recordEvents(broker);
     const app = await f.app(HallB, { url: broker.url, services: [Saw] });
@@ -213,7 +215,7 @@ describe('runtime: a Gateway and its sub-services over one connection', function
   });
 
   it('several services in one process stay independent: one socket each, closing one leaves the other registered', async () => {
-    const broker = await f.broker();
+    const broker = await f.startBroker();
     const events = recordEvents(broker);
     const connections: string[] = [];
     (broker as unknown as EventEmitter).on('connection', ({ connectionId }: { connectionId: string }) => connections.push(connectionId));
@@ -229,7 +231,7 @@ describe('runtime: a Gateway and its sub-services over one connection', function
   });
 
   it('samples/gateway: the drill and the press answer calls behind one gateway', async () => {
-    const broker = await f.broker();
+    const broker = await f.startBroker();
     const events = recordEvents(broker);
     const app = await startGateway(broker.url, { env: false, propertiesFile: false, logger: f.logger });
     f.defer(() => app.close());
@@ -244,7 +246,7 @@ describe('runtime: a Gateway and its sub-services over one connection', function
   });
 
   it('removing a sub-service while offline drops its waiting events (reported), and the gateway registers without it, once', async () => {
-    let broker = await f.broker();
+    let broker = await f.startBroker();
     const port = broker.port;
     const app = await f.app(HallB, { url: broker.url, heartbeatMs: 0, closeTimeoutMs: 100, services: [Saw, Lathe] });
     const saw = app.serviceInstance<Saw>(SAW)!;
@@ -263,7 +265,7 @@ describe('runtime: a Gateway and its sub-services over one connection', function
     expect(app.serviceCounters(SAW)).to.equal(undefined);
     expect(app.serviceCounters(LATHE)).to.deep.equal({ accepted: 1, acknowledged: 0, refused: 0, dropped: 0, queued: 1, inFlight: 0 });
     expect(errors.map((e) => e.name)).to.deep.equal(['MsbTimeoutError']); // the flush could not finish offline
-    broker = await f.broker({ port });
+    broker = await f.startBroker({ port });
     const events = recordEvents(broker);
     const seen = registrations(broker as unknown as EventEmitter);
     await waitFor(app, 'registered', () => true, 10_000);

@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { MsbOptionsError, MsbHookError, bootstrap } from '../../lib';
 import type { Broker } from '../../lib/broker';
-import { Fixture, recordEvents, until, waitFor } from './helpers';
+import { Fixture, recordEvents, until, waitFor } from '../support';
 import { Counter, LIFECYCLE_UUID, Lifecycle } from './lifecycle-services';
 
 describe('runtime: services inside an application (constructor arguments, lifecycle hooks, signals)', function () {
@@ -12,7 +12,7 @@ describe('runtime: services inside an application (constructor arguments, lifecy
   afterEach(() => f.close());
 
   it('bootstrap takes a factory for a class with constructor arguments (typed: without one it does not compile)', async () => {
-    const broker = await f.broker();
+    const broker = await f.startBroker();
     const counter = new Counter();
     const app = await f.app(Lifecycle, { url: broker.url, factory: () => new Lifecycle(counter) });
     const events = recordEvents(broker);
@@ -27,7 +27,7 @@ describe('runtime: services inside an application (constructor arguments, lifecy
   });
 
   it('an async factory (a DI container) and an instance work alike; a factory giving something else is refused', async () => {
-    const broker = await f.broker();
+    const broker = await f.startBroker();
     const container = { get: async () => new Lifecycle(new Counter()) };
     const app = await f.app(Lifecycle, { url: broker.url, factory: () => container.get() });
     expect(app.instance).to.be.instanceOf(Lifecycle);
@@ -38,20 +38,20 @@ describe('runtime: services inside an application (constructor arguments, lifecy
   });
 
   it('@OnRegistered runs after each registration and @OnDisconnected at each loss', async () => {
-    let broker: Broker = await f.broker();
+    let broker: Broker = await f.startBroker();
     const port = broker.port;
     const app = await f.app(Lifecycle, { url: broker.url, heartbeatMs: 0, factory: () => new Lifecycle(new Counter()) });
     const lost = waitFor(app, 'disconnected');
     await broker.close();
     await lost;
-    broker = await f.broker({ port });
+    broker = await f.startBroker({ port });
     await waitFor(app, 'registered', () => true, 10_000);
     await until(() => app.instance.log.length === 3, () => `three hooks ran (log: ${JSON.stringify(app.instance.log)})`);
     expect(app.instance.log).to.deep.equal(['registered', 'disconnected reconnecting', 'registered']);
   });
 
   it('close() awaits @OnClose before flushing: the event it emits reaches the MSB', async () => {
-    const broker = await f.broker();
+    const broker = await f.startBroker();
     const events = recordEvents(broker);
     const app = await f.app(Lifecycle, { url: broker.url, factory: () => new Lifecycle(new Counter()) });
     await app.instance.tick.emit(5);
@@ -62,7 +62,7 @@ describe('runtime: services inside an application (constructor arguments, lifecy
   });
 
   it('a failing @OnClose is reported as MsbHookError and the app still closes', async () => {
-    const broker = await f.broker();
+    const broker = await f.startBroker();
     const instance = new Lifecycle(new Counter());
     instance.failOnClose = true;
     const app = await f.app(Lifecycle, { url: broker.url, instance });
@@ -76,7 +76,7 @@ describe('runtime: services inside an application (constructor arguments, lifecy
   });
 
   it('closeOnSignals: SIGTERM closes the service cleanly (its @OnClose event delivered), then the process ends by the signal', async () => {
-    const broker = await f.broker();
+    const broker = await f.startBroker();
     const events = recordEvents(broker);
     const child = spawn(process.execPath, [join(__dirname, 'signal-child.js'), broker.url], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';

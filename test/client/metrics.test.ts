@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { PROMETHEUS_CONTENT_TYPE, serviceMetrics } from '../../lib';
 import { formatMetrics } from '../../lib/util/prometheus';
-import { Fixture } from './helpers';
+import { Fixture } from '../support';
 import { TestDrill } from './services';
 
 /** Every line of the text exposition format: a comment, or `name{labels} value`. */
@@ -19,7 +19,7 @@ describe('metrics in the Prometheus text format', () => {
   });
 
   it("serves a service's counters, labelled with its uuid", async () => {
-    const broker = await f.broker();
+    const broker = await f.startBroker();
     const app = await f.app(TestDrill, { url: broker.url });
     for (let i = 0; i < 3; i++) await app.instance.int32.emit(i);
     await app.flush(10_000);

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MsbOptionsError, bootstrap } from '../../lib';
 import type { BootstrapOptions } from '../../lib';
-import { Fixture, RecordingLogger, recordEvents } from './helpers';
+import { Fixture, RecordingLogger, recordEvents } from '../support';
 import { DRILL_UUID, TestDrill } from './services';
 
 describe('runtime: options', () => {
@@ -45,7 +45,7 @@ describe('runtime: options', () => {
   it('opens a durable outbox with damaged lines, skipping them with one warning, and sends what survived', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'msb-damaged-outbox-'));
     f.defer(async () => rmSync(dir, { recursive: true, force: true }));
-    const broker = await f.broker();
+    const broker = await f.startBroker();
     const events = recordEvents(broker);
     const file = join(dir, 'damaged.log');
     const e = (n: number) => JSON.stringify({ a: n, e: 'int32', m: `E {"uuid":"${DRILL_UUID}","eventId":"int32","priority":0,"postDate":"2026-01-01T00:00:00.000Z","dataObject":${n}}` });
@@ -62,7 +62,7 @@ ${e(3).slice(0, 20)}`);
 
   it('takes the url from MSB_URL and never logs the token, on the client or the broker side', async () => {
     const brokerLog = new RecordingLogger();
-    const broker = await f.broker({ logger: brokerLog, strictTokens: false });
+    const broker = await f.startBroker({ logger: brokerLog, strictTokens: false });
     const app = await f.app(TestDrill, { env: { MSB_URL: broker.url.replace(/^ws/, 'http') }, logger: f.logger });
     expect(app.state).to.equal('registered');
     await broker.sendToService(app.uuid, 'NIO_REGISTRATION_ERROR');

@@ -1,8 +1,7 @@
 import { expect } from 'chai';
 import { join } from 'node:path';
 import { ROOT, cleanEnv, start } from '../cli/processes';
-import { Fixture, recordEvents, until } from './helpers';
-import { waitFor } from '../broker/helpers';
+import { Fixture, recordEvents, until, waitFor } from '../support';
 
 const QUICKSTART = join(ROOT, 'dist', 'samples', 'quickstart.js');
 const DRILL_UUID = '76499d88-34cf-4836-8cc1-7e0d9c54dac1';
@@ -13,7 +12,7 @@ describe('the README quickstart, run as a program', function () {
   afterEach(() => f.close());
 
   it('registers, streams temperatures, answers drill calls with drillFinished and the correlation id, and stops on Ctrl-C', async () => {
-    const broker = await f.broker();
+    const broker = await f.startBroker();
     const events = recordEvents(broker);
     const registered = waitFor(broker, 'registered', (r: { uuid: string }) => r.uuid === DRILL_UUID, 15_000);
     const program = start(process.execPath, [QUICKSTART], cleanEnv({ MSB_URL: broker.url }));

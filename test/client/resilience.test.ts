@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { generate } from 'selfsigned';
 import type { Broker } from '../../lib/broker';
 import { MsbConnectionError } from '../../lib';
-import { Fixture, until, waitFor } from './helpers';
+import { Fixture, until, waitFor } from '../support';
 import { TestDrill } from './services';
 
 async function certificate(commonName: string, altNames: Array<{ type: 2 | 7; value?: string; ip?: string }>) {
@@ -25,7 +25,7 @@ describe('runtime: TLS', function () {
   });
 
   it('refuses a self-signed certificate by default', async () => {
-    const broker = await f.broker({ tls: { key: localhost.private, cert: localhost.cert } });
+    const broker = await f.startBroker({ tls: { key: localhost.private, cert: localhost.cert } });
     expect(broker.url).to.match(/^wss:/);
     const error = await f.app(TestDrill, { url: broker.url, reconnect: false }).then(() => undefined, (e: unknown) => e);
     expect(error).to.be.instanceOf(MsbConnectionError);
@@ -36,13 +36,13 @@ describe('runtime: TLS', function () {
   });
 
   it('accepts it when its CA is given, over wss and https URLs alike', async () => {
-    const broker = await f.broker({ tls: { key: localhost.private, cert: localhost.cert } });
+    const broker = await f.startBroker({ tls: { key: localhost.private, cert: localhost.cert } });
     const app = await f.app(TestDrill, { url: broker.url.replace(/^wss:/, 'https:'), tls: { ca: localhost.cert } });
     expect(app.state).to.equal('registered');
   });
 
   it('checks the hostname even when the CA is trusted', async () => {
-    const broker = await f.broker({ tls: { key: otherHost.private, cert: otherHost.cert } });
+    const broker = await f.startBroker({ tls: { key: otherHost.private, cert: otherHost.cert } });
     const error = await f.app(TestDrill, { url: broker.url, tls: { ca: otherHost.cert }, reconnect: false }).then(() => undefined, (e: unknown) => e);
     expect(error).to.be.instanceOf(MsbConnectionError);
     expect((error as Error).message).to.match(/Hostname\/IP does not match|altnames/i);
@@ -50,7 +50,7 @@ describe('runtime: TLS', function () {
   });
 
   it('connects without checks only when rejectUnauthorized is false, and warns about it', async () => {
-    const broker = await f.broker({ tls: { key: otherHost.private, cert: otherHost.cert } });
+    const broker = await f.startBroker({ tls: { key: otherHost.private, cert: otherHost.cert } });
     const app = await f.app(TestDrill, { url: broker.url, tls: { rejectUnauthorized: false } });
     expect(app.state).to.equal('registered');
     expect(f.logger.has('warn', /TLS certificate and hostname checks are OFF/)).to.equal(true);
@@ -64,7 +64,7 @@ describe('runtime: broker restarts while publishing', function () {
 
   for (const sockJsFraming of [true, false]) {
     it(`loses no event, duplicates none and keeps the order across three restarts (${sockJsFraming ? 'SockJS' : 'raw'})`, async () => {
-      let broker: Broker = await f.broker();
+      let broker: Broker = await f.startBroker();
       const port = broker.port;
       const received: number[] = [];
       const record = (b: Broker) => b.on('event', ({ event }) => received.push(event.dataObject as number));
@@ -85,7 +85,7 @@ describe('runtime: broker restarts while publishing', function () {
       for (let restart = 1; restart <= 3; restart++) {
         await until(() => emitted >= (total * restart) / 4, `the producer passed ${(total * restart) / 4}`, 10_000);
         await broker.close();
-        broker = await f.broker({ port });
+        broker = await f.startBroker({ port });
         record(broker);
         await waitFor(app, 'registered', () => true, 10_000);
       }

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { DataType, Event, MsbFunction, Payload, SmartObject, respond } from '../../lib';
 import type { MsbEvent, ResponseEvent } from '../../lib';
-import { Fixture, recordEvents, until } from './helpers';
+import { Fixture, recordEvents, until } from '../support';
 
 @SmartObject({ uuid: '3c4d5e6f-7081-4923-a4b5-c6d7e8f90a1b', name: 'Responder', token: 'responder-token' })
 class Responder {
@@ -20,7 +20,7 @@ describe('runtime: response events with their own options', () => {
   afterEach(() => f.close());
 
   it('a response event has its @Event priority by default, and respond(…, { priority, postDate }) overrides them', async () => {
-    const broker = await f.broker();
+    const broker = await f.startBroker();
     const events = recordEvents(broker);
     const app = await f.app(Responder, { url: broker.url });
     await broker.callFunction(app.uuid, 'work', { dataObject: 'fine' }, 'c1');

@@ -3,7 +3,7 @@ import {
   MsbClosedError, MsbDeclarationError, MsbFunctionError, MsbOfflineError, MsbRegistrationError, MsbValidationError,
 } from '../../lib';
 import type { MsbError } from '../../lib';
-import { Fixture, recordEvents, until, waitFor } from './helpers';
+import { Fixture, recordEvents, until, waitFor } from '../support';
 import { DRILL_UUID, DrillJob, TestDrill } from './services';
 
 for (const sockJsFraming of [true, false]) {
@@ -12,18 +12,18 @@ for (const sockJsFraming of [true, false]) {
     afterEach(() => f.close());
 
     it('registers the self-description and reaches state "registered"', async () => {
-      const broker = await f.broker();
-      const registered = waitFor<[{ uuid: string; selfDescription: any }]>(broker, 'registered');
+      const broker = await f.startBroker();
+      const registered = waitFor<{ uuid: string; selfDescription: any }>(broker, 'registered');
       const app = await f.app(TestDrill, { url: broker.url, sockJsFraming });
       expect(app.state).to.equal('registered');
-      const [{ uuid, selfDescription }] = await registered;
+      const { uuid, selfDescription } = await registered;
       expect(uuid).to.equal(DRILL_UUID);
       expect(selfDescription).to.deep.equal(JSON.parse(JSON.stringify(app.selfDescription())));
       expect(selfDescription.configuration.parameters.speedRpm).to.deep.equal({ value: 1200, type: 'INTEGER', format: 'INT32' });
     });
 
     it('publishes events of every data type with the wire form of each value', async () => {
-      const broker = await f.broker();
+      const broker = await f.startBroker();
       const events = recordEvents(broker);
       const app = await f.app(TestDrill, { url: broker.url, sockJsFraming });
       const d = app.instance;
@@ -57,7 +57,7 @@ for (const sockJsFraming of [true, false]) {
     });
 
     it('sends priorities (declared and per emit), correlation ids and postDates as given', async () => {
-      const broker = await f.broker();
+      const broker = await f.startBroker();
       const events = recordEvents(broker);
       const app = await f.app(TestDrill, { url: broker.url, sockJsFraming });
       await app.instance.pulse.emit();
@@ -71,7 +71,7 @@ for (const sockJsFraming of [true, false]) {
     });
 
     it('keeps quotes, backslashes, newlines and non-ASCII text intact both ways', async () => {
-      const broker = await f.broker();
+      const broker = await f.startBroker();
       const events = recordEvents(broker);
       const app = await f.app(TestDrill, { url: broker.url, sockJsFraming });
       const nasty = 'q"uo\'te \\ back\\\\slash \n new\r\nline \t tab \u2028 ls ümlaut 漢字 😀 \u0000 nul "]';
@@ -79,9 +79,9 @@ for (const sockJsFraming of [true, false]) {
       await until(() => events.length === 1, 'the event arrived');
       expect(events[0].dataObject).to.equal(nasty);
       expect(events[0].correlationId).to.equal(nasty);
-      const echoed = waitFor<[{ event: any }]>(broker, 'event', ({ event }) => event.eventId === 'ECHOED');
+      const echoed = waitFor<{ event: any }>(broker, 'event', ({ event }) => event.eventId === 'ECHOED');
       await broker.callFunction(DRILL_UUID, 'ECHO', { dataObject: nasty }, 'c"1\\');
-      const [{ event }] = await echoed;
+      const { event } = await echoed;
       expect(event.dataObject).to.equal(nasty);
       expect(event.correlationId).to.equal('c"1\\');
       expect(app.instance.calls[0].args).to.deep.equal([nasty, 'c"1\\']);
@@ -94,7 +94,7 @@ describe('runtime: invalid event values', () => {
   afterEach(() => f.close());
 
   it('rejects each bad value with an MsbValidationError naming the event and the problem, and sends nothing', async () => {
-    const broker = await f.broker();
+    const broker = await f.startBroker();
     const events = recordEvents(broker);
     const app = await f.app(TestDrill, { url: broker.url });
     const d = app.instance as any;
@@ -133,7 +133,7 @@ describe('runtime: invalid event values', () => {
   });
 
   it('sends unvalidated values as they are when validate is false, but still converts Dates and Buffers', async () => {
-    const broker = await f.broker();
+    const broker = await f.startBroker();
     const events = recordEvents(broker);
     const app = await f.app(TestDrill, { url: broker.url, validate: false });
     await (app.instance as any).int32.emit(1.5);
@@ -148,7 +148,7 @@ describe('runtime: function calls', () => {
   afterEach(() => f.close());
 
   async function setup() {
-    const broker = await f.broker();
+    const broker = await f.startBroker();
     const events = recordEvents(broker);
     const app = await f.app(TestDrill, { url: broker.url });
     const errors: MsbError[] = [];
@@ -233,7 +233,7 @@ describe('runtime: function calls', () => {
   });
 
   it('bounds a handler in time and keeps serving', async () => {
-    const broker = await f.broker();
+    const broker = await f.startBroker();
     const app = await f.app(TestDrill, { url: broker.url, callTimeoutMs: 50 });
     const errors: MsbError[] = [];
     app.on('error', (e) => errors.push(e));
@@ -249,28 +249,28 @@ describe('runtime: configuration', () => {
   afterEach(() => f.close());
 
   it('applies a K message: coerces values, calls @OnConfigChange, emits configChanged and re-registers with the new values', async () => {
-    const broker = await f.broker();
+    const broker = await f.startBroker();
     const app = await f.app(TestDrill, { url: broker.url });
-    const changed = waitFor<[Record<string, unknown>]>(app, 'configChanged');
-    const reRegistered = waitFor<[{ selfDescription: any }]>(broker, 'registered', ({ selfDescription }) => selfDescription.configuration.parameters.speedRpm.value === 900);
+    const changed = waitFor<Record<string, unknown>>(app, 'configChanged');
+    const reRegistered = waitFor<{ selfDescription: any }>(broker, 'registered', ({ selfDescription }) => selfDescription.configuration.parameters.speedRpm.value === 900);
     await broker.setConfig(DRILL_UUID, { speedRpm: '900', coolant: false });
-    const [changes] = await changed;
+    const changes = await changed;
     expect(changes).to.deep.equal({ speedRpm: 900, coolant: false });
     expect(app.instance.speedRpm).to.equal(900);
     expect(app.instance.coolant).to.equal(false);
     expect(app.instance.configChanges).to.deep.equal([{ speedRpm: 900, coolant: false }]);
-    const [{ selfDescription }] = await reRegistered;
+    const { selfDescription } = await reRegistered;
     expect(selfDescription.configuration.parameters.coolant.value).to.equal(false);
   });
 
   it('rejects unknown names and uncoercible values with a warning and applies the rest', async () => {
-    const broker = await f.broker();
+    const broker = await f.startBroker();
     const app = await f.app(TestDrill, { url: broker.url });
     const errors: MsbError[] = [];
     app.on('error', (e) => errors.push(e));
-    const changed = waitFor<[Record<string, unknown>]>(app, 'configChanged');
+    const changed = waitFor<Record<string, unknown>>(app, 'configChanged');
     await broker.setConfig(DRILL_UUID, { nope: 1, speedRpm: 3.5, coolant: 'maybe', label: 'hall C' });
-    const [changes] = await changed;
+    const changes = await changed;
     expect(changes).to.deep.equal({ label: 'hall C' });
     expect(app.instance.speedRpm).to.equal(1200);
     expect(f.logger.has('warn', /nope: unknown parameter/)).to.equal(true);
@@ -280,9 +280,9 @@ describe('runtime: configuration', () => {
   });
 
   it('setConfig changes a value locally and re-registers; a bad one rejects', async () => {
-    const broker = await f.broker();
+    const broker = await f.startBroker();
     const app = await f.app(TestDrill, { url: broker.url });
-    const reRegistered = waitFor<[{ selfDescription: any }]>(broker, 'registered', ({ selfDescription }) => selfDescription.configuration.parameters.label.value === 'hall D');
+    const reRegistered = waitFor<{ selfDescription: any }>(broker, 'registered', ({ selfDescription }) => selfDescription.configuration.parameters.label.value === 'hall D');
     await app.setConfig('label', 'hall D');
     await reRegistered;
     expect(app.instance.label).to.equal('hall D');
@@ -296,7 +296,7 @@ describe('runtime: registration outcomes', () => {
   afterEach(() => f.close());
 
   it('a second service with the same uuid gets NIO_ALREADY_CONNECTED as an MsbRegistrationError', async () => {
-    const broker = await f.broker();
+    const broker = await f.startBroker();
     await f.app(TestDrill, { url: broker.url });
     const error = await f.app(TestDrill, { url: broker.url }).then(() => undefined, (e: unknown) => e);
     expect(error).to.be.instanceOf(MsbRegistrationError);
@@ -304,7 +304,7 @@ describe('runtime: registration outcomes', () => {
   });
 
   it('a token the broker did not issue gets NIO_REGISTRATION_ERROR in strict mode, without a reconnect storm', async () => {
-    const broker = await f.broker({ strictTokens: true });
+    const broker = await f.startBroker({ strictTokens: true });
     let connections = 0;
     broker.on('connection', () => connections++);
     const error = await f.app(TestDrill, { url: broker.url }).then(() => undefined, (e: unknown) => e);
@@ -315,7 +315,7 @@ describe('runtime: registration outcomes', () => {
   });
 
   it('without waitForRegistration resolves at once, caches events offline and flushes them in order on registration', async () => {
-    const broker = await f.broker();
+    const broker = await f.startBroker();
     const url = broker.url;
     await broker.close();
     const app = await f.app(TestDrill, { url, waitForRegistration: false });
@@ -323,14 +323,14 @@ describe('runtime: registration outcomes', () => {
     for (let i = 0; i < 20; i++) await app.instance.int32.emit(i);
     expect(app.counters().queued).to.equal(20);
     const port = Number(new URL(url).port);
-    const broker2 = await f.broker({ port });
+    const broker2 = await f.startBroker({ port });
     const events = recordEvents(broker2);
     await until(() => events.length === 20, 'the cached events', 5000);
     expect(events.map((e) => e.dataObject)).to.deep.equal([...Array(20).keys()]);
   });
 
   it('rejects offline emits with cached: false and when the cache is off', async () => {
-    const broker = await f.broker();
+    const broker = await f.startBroker();
     const url = broker.url;
     await broker.close();
     const app = await f.app(TestDrill, { url, waitForRegistration: false });
@@ -343,7 +343,7 @@ describe('runtime: registration outcomes', () => {
   });
 
   it('drops the oldest cached event when the offline cache is full: counted, reported per event, logged as a summary', async () => {
-    const broker = await f.broker();
+    const broker = await f.startBroker();
     const url = broker.url;
     await broker.close();
     const app = await f.app(TestDrill, { url, waitForRegistration: false, eventCache: { size: 5 } });
@@ -359,14 +359,14 @@ describe('runtime: registration outcomes', () => {
       'Offline event cache full (5 events / 67108864 bytes): dropped 1 event in the last second; 1 so far (oldest first)',
       'Offline event cache full (5 events / 67108864 bytes): dropped 2 events in the last second; 3 so far (oldest first)',
     ]);
-    const broker2 = await f.broker({ port: Number(new URL(url).port) });
+    const broker2 = await f.startBroker({ port: Number(new URL(url).port) });
     const events = recordEvents(broker2);
     await app.flush(10_000);
     expect(events.map((e) => e.dataObject)).to.deep.equal([3, 4, 5, 6, 7]);
   });
 
   it('a wrong declaration fails bootstrap with MsbDeclarationError and no connection', async () => {
-    const broker = await f.broker();
+    const broker = await f.startBroker();
     let connections = 0;
     broker.on('connection', () => connections++);
     const error = await f.app(TestDrill, { url: broker.url, uuid: 'not-a-uuid' }).then(() => undefined, (e: unknown) => e);
@@ -375,12 +375,12 @@ describe('runtime: registration outcomes', () => {
   });
 
   it('close() flushes, stops, and later emits reject with MsbClosedError; an AbortSignal closes too', async () => {
-    const broker = await f.broker();
+    const broker = await f.startBroker();
     const events = recordEvents(broker);
     const controller = new AbortController();
     const app = await f.app(TestDrill, { url: broker.url, signal: controller.signal });
     for (let i = 0; i < 100; i++) void app.instance.int32.emit(i);
-    const closed = waitFor<[string]>(app, 'stateChange', (s) => s === 'closed');
+    const closed = waitFor<string>(app, 'stateChange', (s) => s === 'closed');
     controller.abort();
     await closed;
     expect(events.map((e) => e.dataObject)).to.deep.equal([...Array(100).keys()]);

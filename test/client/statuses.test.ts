@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { MsbProtocolError, MsbPublishError, MsbRegistrationError } from '../../lib';
 import type { MsbError } from '../../lib';
-import { Fixture, RecordingLogger, recordEvents, until, waitFor } from './helpers';
+import { Fixture, RecordingLogger, recordEvents, until, waitFor } from '../support';
 import { DRILL_UUID, TestDrill } from './services';
 
 describe('runtime: every server status and bad server message', () => {
@@ -10,7 +10,7 @@ describe('runtime: every server status and bad server message', () => {
 
   async function setup() {
     const brokerLog = new RecordingLogger();
-    const broker = await f.broker({ logger: brokerLog });
+    const broker = await f.startBroker({ logger: brokerLog });
     const events = recordEvents(broker);
     const app = await f.app(TestDrill, { url: broker.url });
     const errors: MsbError[] = [];
@@ -100,7 +100,7 @@ describe('runtime: events too big for the MSB', () => {
   afterEach(() => f.close());
 
   it('emit() refuses an event over maxEventBytes with a clear error', async () => {
-    const broker = await f.broker();
+    const broker = await f.startBroker();
     const app = await f.app(TestDrill, { url: broker.url, maxEventBytes: 10_000 });
     const error = await app.instance.text.emit('x'.repeat(20_000)).then(() => undefined, (e: unknown) => e);
     expect((error as Error).message).to.match(/event text: the encoded event is \d+ bytes; at most 10000 are sent/);
@@ -108,7 +108,7 @@ describe('runtime: events too big for the MSB', () => {
   });
 
   it('an event the server closes the connection for (1009) twice is dropped and reported, and the stream goes on', async () => {
-    const broker = await f.broker({ maxMessageBytes: 50_000 });
+    const broker = await f.startBroker({ maxMessageBytes: 50_000 });
     const events = recordEvents(broker);
     const app = await f.app(TestDrill, { url: broker.url });
     const errors: MsbError[] = [];

@@ -4,7 +4,7 @@ import { IsString, Min } from 'class-validator';
 import {
   ConfigParam, DataType, Event, MsbConfigParamError, MsbError, MsbEvent, MsbFunction, MsbValidationError, Payload, Property, SmartObject,
 } from '../../lib';
-import { Fixture, recordEvents, until, waitFor } from '../client/helpers';
+import { Fixture, recordEvents, until, waitFor } from '../support';
 
 const UUID = '0b8a4f7e-5d1c-4c7e-9a51-3f7f0d2a9c11';
 
@@ -34,7 +34,7 @@ describe('validation on a live service: emit, incoming calls and K messages go t
   afterEach(() => f.close());
 
   it('emit() of a DTO value the format rejects fails with MsbValidationError and sends nothing; a good one goes out', async () => {
-    const broker = await f.broker();
+    const broker = await f.startBroker();
     const events = recordEvents(broker);
     const app = await f.app(Checked, { url: broker.url });
     const error = await app.instance.done.emit({ jobId: 'j', durationMs: 'not a number' as unknown as number }).then(() => undefined, (e: unknown) => e);
@@ -46,7 +46,7 @@ describe('validation on a live service: emit, incoming calls and K messages go t
   });
 
   it('a call whose payload breaks the format never reaches the handler; the next good one does', async () => {
-    const broker = await f.broker();
+    const broker = await f.startBroker();
     const app = await f.app(Checked, { url: broker.url });
     const errors: MsbError[] = [];
     app.on('error', (e) => errors.push(e));
@@ -63,13 +63,13 @@ describe('validation on a live service: emit, incoming calls and K messages go t
       @Min(0) @ConfigParam() K = 5;
       @ConfigParam() label = 'a';
     }
-    const broker = await f.broker();
+    const broker = await f.startBroker();
     const app = await f.app(Tuned, { url: broker.url });
     const errors: MsbError[] = [];
     app.on('error', (e) => errors.push(e));
-    const changed = waitFor<[Record<string, unknown>]>(app, 'configChanged');
+    const changed = waitFor<Record<string, unknown>>(app, 'configChanged');
     await broker.setConfig(UUID, { K: -5, label: 'b' });
-    expect((await changed)[0]).to.deep.equal({ label: 'b' });
+    expect(await changed).to.deep.equal({ label: 'b' });
     expect(app.instance.K).to.equal(5);
     expect(errors).to.have.length(1);
     expect(errors[0]).to.be.instanceOf(MsbConfigParamError);

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { DataType, Event, MsbEvent, MsbFunction, Payload, SmartObject, CorrelationId, MsbFunctionError } from '../../lib';
 import type { MsbError } from '../../lib';
-import { Fixture, recordEvents, until } from '../client/helpers';
+import { Fixture, recordEvents, until } from '../support';
 
 const UUID = '7f3e1c52-0d9a-4b8c-9e4f-5a6b7c8d9e0f';
 
@@ -30,7 +30,7 @@ describe('faults: many concurrent function calls', function () {
   afterEach(() => f.close());
 
   it('answers 5000 calls sent at once, at most maxConcurrentCalls at a time, each with its own correlation id', async () => {
-    const broker = await f.broker();
+    const broker = await f.startBroker();
     const events = recordEvents(broker);
     const app = await f.app(Busy, { url: broker.url, maxConcurrentCalls: 64 });
     const n = 5000;
@@ -42,7 +42,7 @@ describe('faults: many concurrent function calls', function () {
   });
 
   it('refuses calls beyond maxQueuedCalls with a clear error and serves the rest', async () => {
-    const broker = await f.broker();
+    const broker = await f.startBroker();
     const events = recordEvents(broker);
     const app = await f.app(Busy, { url: broker.url, maxConcurrentCalls: 2, maxQueuedCalls: 3 });
     const errors: MsbError[] = [];

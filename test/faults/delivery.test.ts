@@ -4,7 +4,7 @@ import {
   Payload, SmartObject,
 } from '../../lib';
 import type { MsbApp, MsbEvent } from '../../lib';
-import { Fixture, recordEvents, until } from '../client/helpers';
+import { Fixture, recordEvents, until } from '../support';
 import { StubMsb } from './stub-msb';
 
 const UUID = '0d5e8f21-7a3b-4c6d-9e8f-0a1b2c3d4e5f';
@@ -60,7 +60,7 @@ describe('faults: delivery with default options', function () {
   }
 
   it('50,000 events awaited per 1,000 against the local broker: none dropped, all received once and in order', async () => {
-    const broker = await f.broker();
+    const broker = await f.startBroker();
     const events = recordEvents(broker);
     const app = await f.app(Counter, { url: broker.url });
     await emitInChunks(app, 0, 50_000, 1000);
@@ -91,7 +91,7 @@ describe('faults: delivery with default options', function () {
   });
 
   it('emits before the first registration (waitForRegistration: false) are all delivered', async () => {
-    const broker = await f.broker();
+    const broker = await f.startBroker();
     const events = recordEvents(broker);
     const app = await f.app(Counter, { url: broker.url, waitForRegistration: false });
     await emitInChunks(app, 0, 10_000, 10_000);
@@ -101,7 +101,7 @@ describe('faults: delivery with default options', function () {
   });
 
   it('60,000 events emitted while the MSB is down are all delivered once it is back; reconnect delays stay at most 5 s while events wait', async () => {
-    const broker = await f.broker();
+    const broker = await f.startBroker();
     const port = Number(new URL(broker.url).port);
     const app = await f.app(Counter, { url: broker.url, reconnect: {} }); // the default reconnect timing
     const delays: number[] = [];
@@ -109,7 +109,7 @@ describe('faults: delivery with default options', function () {
     await broker.close();
     await emitInChunks(app, 0, 60_000, 1000);
     expect(app.counters()).to.include({ dropped: 0, queued: 60_000 });
-    const broker2 = await f.broker({ port });
+    const broker2 = await f.startBroker({ port });
     const events = recordEvents(broker2);
     await app.flush();
     expectExactly(events.map((e) => e.dataObject), range(0, 60_000), 'the restarted broker');

@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Broker } from '../../lib/broker';
 import type { EventEmitter } from 'node:events';
-import { Fixture, until } from '../client/helpers';
-import { waitFor } from '../broker/helpers';
+import { Fixture, until, waitFor } from '../support';
+import { reservedPort } from '../support/ports';
 import { start } from '../cli/processes';
 import type { Running } from '../cli/processes';
 import { PRODUCER_UUID, Producer, Sink, TICK_FLOW } from './services';
@@ -49,7 +49,7 @@ describe('faults: processes killed with SIGKILL', function () {
   });
 
   it('a service killed while offline sends every event it had accepted after its restart, once and in order (durable outbox)', async () => {
-    const broker = await f.broker();
+    const broker = await f.startBroker();
     const port = broker.port;
     await broker.close();
     const first = start(process.execPath, [CHILD, `ws://127.0.0.1:${port}`, dir, '0', '100000']);
@@ -59,7 +59,7 @@ describe('faults: processes killed with SIGKILL', function () {
     const last = lastAccepted(first);
     expect(last).to.be.greaterThanOrEqual(3000);
 
-    const broker2 = await f.broker({ port });
+    const broker2 = await f.startBroker({ port });
     const received: number[] = [];
     ticksOf(broker2, received);
     const second = start(process.execPath, [CHILD, `ws://127.0.0.1:${port}`, dir, '0', '0']);
@@ -72,7 +72,7 @@ describe('faults: processes killed with SIGKILL', function () {
   });
 
   it('a service killed mid-stream while publishing resends only what was unacknowledged (durable outbox)', async () => {
-    const broker = await f.broker();
+    const broker = await f.startBroker();
     const received: number[] = [];
     ticksOf(broker, received);
     const url = `ws://127.0.0.1:${broker.port}`;
@@ -118,7 +118,7 @@ describe('faults: the broker killed with SIGKILL and restarted', function () {
       const [, p] = await b.waitFor(/^listening: (\d+)$/m, 20_000);
       return { b, port: Number(p) };
     };
-    const first = await startBroker(0);
+    const first = await startBroker(await reservedPort());
     const port = first.port;
     broker = first.b;
     const url = `ws://127.0.0.1:${port}`;
@@ -181,7 +181,7 @@ describe('faults: the disk of the durable outbox fills up', function () {
   });
 
   it('a failed write rejects emit() and the event is never sent; the process lives on and the log stays readable', async () => {
-    const broker = await f.broker();
+    const broker = await f.startBroker();
     const received: number[] = [];
     ticksOf(broker, received);
     const count = 1500;

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { Fixture, recordEvents, until, waitFor } from '../client/helpers';
+import { Fixture, recordEvents, until, waitFor } from '../support';
 import { TestDrill } from '../client/services';
 import { FaultProxy } from './proxy';
 
@@ -9,7 +9,7 @@ describe('faults: the network', function () {
   afterEach(() => f.close());
 
   it('detects a peer that stops answering without closing TCP within two heartbeat intervals, reconnects and delivers everything', async () => {
-    const broker = await f.broker({ keepAliveMs: 0, heartbeatMs: 0 });
+    const broker = await f.startBroker({ keepAliveMs: 0, heartbeatMs: 0 });
     const events = recordEvents(broker);
     const proxy = await FaultProxy.start(broker.port);
     f.defer(() => proxy.close());
@@ -30,7 +30,7 @@ describe('faults: the network', function () {
   });
 
   it('applies backpressure: while the network does not drain, emit() waits and nothing piles up in memory', async () => {
-    const broker = await f.broker();
+    const broker = await f.startBroker();
     const events = recordEvents(broker);
     const proxy = await FaultProxy.start(broker.port);
     f.defer(() => proxy.close());

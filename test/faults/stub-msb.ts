@@ -1,5 +1,6 @@
 import { WebSocketServer } from 'ws';
 import type WebSocket from 'ws';
+import { changed, until } from '../support';
 
 /** How the stub answers. Each can be changed while it runs. */
 export interface StubBehaviour {
@@ -28,7 +29,6 @@ export class StubMsb {
   /** Answers to send per connection at the end of this turn, in one SockJS frame. */
   private readonly outgoing = new Map<WebSocket, string[]>();
   private current?: WebSocket;
-  private waiters: Array<{ check: () => boolean; resolve: () => void }> = [];
 
   private constructor(private readonly server: WebSocketServer) {
     server.on('connection', (ws) => this.onConnection(ws));
@@ -74,16 +74,7 @@ export class StubMsb {
 
   /** Resolves once `check()` holds; checked after every message the stub handles. */
   until(check: () => boolean, what: string, timeoutMs = 20_000): Promise<void> {
-    if (check()) return Promise.resolve();
-    return new Promise((resolve, reject) => {
-      const waiter = { check, resolve: () => { clearTimeout(timer); resolve(); } };
-      const timer = setTimeout(() => {
-        this.waiters = this.waiters.filter((w) => w !== waiter);
-        // Computed now, at failure time.
-        reject(new Error(`stub MSB: timed out after ${timeoutMs} ms waiting until ${what} (connections ${this.events.length}, events per connection ${this.events.map((e) => e.length).join('/')}, registrations ${this.registrations.join('/')})`));
-      }, timeoutMs);
-      this.waiters.push(waiter);
-    });
+    return until(check, () => `stub MSB: ${what} (connections ${this.events.length}, events per connection ${this.events.map((e) => e.length).join('/')}, registrations ${this.registrations.join('/')})`, timeoutMs);
   }
 
   close(): Promise<void> {
@@ -100,7 +91,7 @@ export class StubMsb {
     ws.send('a["IO_CONNECTED"]');
     ws.on('message', (data) => {
       for (const m of JSON.parse(data.toString()) as string[]) this.onMessage(ws, index, m);
-      this.notify();
+      changed();
     });
   }
 
@@ -130,9 +121,5 @@ export class StubMsb {
       });
     }
     batch.push(status);
-  }
-
-  private notify(): void {
-    this.waiters = this.waiters.filter((w) => !(w.check() && (w.resolve(), true)));
   }
 }

@@ -5,7 +5,7 @@ import { runInNewContext } from 'node:vm';
 import { startBroker } from '../../lib/broker';
 import { compileFlow } from '../../lib/broker/flows';
 import type { Broker, BrokerOptions } from '../../lib/broker';
-import { TestClient, isPublishAnswer, smartObject, within } from '../broker/helpers';
+import { TestClient, isPublishAnswer, smartObject, within } from '../support';
 import { fuzzParams, fuzzTimeout, hostileJsonText, hostilePointer, hostileString, hostileTemplate } from './arbitraries';
 
 setFlagsFromString('--expose-gc');

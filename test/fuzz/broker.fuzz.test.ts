@@ -7,7 +7,7 @@ import type { Broker } from '../../lib/broker';
 import { decodeClientFrame, decodeServerFrame, encodeClientFrame } from '../../lib/protocol/frames';
 import { encodeEvent, encodeRegistration, parseServerMessage } from '../../lib/protocol/messages';
 import { isStatus } from '../../lib/protocol/status';
-import { smartObject } from '../broker/helpers';
+import { changed, smartObject, until } from '../support';
 import {
   PROTO_KEYS, deepJsonText, expectNoPollution, fuzzParams, fuzzTimeout, hostileJsonObjectText, hostileJsonText, hostileJsonValue,
   hostilePointer, hostileString, hostileTemplate, snapshotPrototypes,
@@ -30,7 +30,6 @@ class Peer {
   closeInfo?: { code: number; reason: string };
   localPort = 0;
   private connected = false;
-  private checks: Array<() => void> = [];
 
   private constructor(
     readonly ws: WebSocket,
@@ -55,11 +54,11 @@ class Peer {
         else if (isStatus(m)) this.answers.push(m);
         else this.others.push(m);
       }
-      this.recheck();
+      changed();
     });
     ws.on('close', (code, reason) => {
       this.closeInfo = { code, reason: reason.toString('utf8') };
-      this.recheck();
+      changed();
     });
   }
 
@@ -71,29 +70,9 @@ class Peer {
     return p;
   }
 
-  private recheck(): void {
-    for (const c of [...this.checks]) c();
-  }
-
   /** Resolves once `cond()` holds; rejects after WAIT_MS naming `what` and what arrived. */
   until(cond: () => boolean, what: string, ms = WAIT_MS): Promise<void> {
-    if (cond()) return Promise.resolve();
-    return new Promise((resolve, reject) => {
-      const check = (): void => {
-        if (!cond()) return;
-        done();
-        resolve();
-      };
-      const timer = setTimeout(() => {
-        done();
-        reject(new Error(`timed out after ${ms} ms waiting for ${what}; answers ${JSON.stringify(this.answers.slice(-10))}, close ${JSON.stringify(this.closeInfo)}`));
-      }, ms);
-      const done = (): void => {
-        clearTimeout(timer);
-        this.checks = this.checks.filter((c) => c !== check);
-      };
-      this.checks.push(check);
-    });
+    return until(cond, () => `${what}; answers ${JSON.stringify(this.answers.slice(-10))}, close ${JSON.stringify(this.closeInfo)}`, ms);
   }
 
   send(message: string): void {

@@ -6,7 +6,7 @@ import {
 import type { MsbApp } from '../../lib';
 import type { Broker } from '../../lib/broker';
 import { parseServerMessage } from '../../lib/protocol/messages';
-import { Fixture, recordEvents } from '../client/helpers';
+import { Fixture, changed, recordEvents, until } from '../support';
 import { DRILL_UUID, DrillJob, TestDrill, Tool } from '../client/services';
 import {
   PROTO_KEYS, deepJsonText, expectNoPollution, fuzzParams, fuzzTimeout, hostileJsonObject, hostileJsonObjectText, hostileJsonText,
@@ -161,39 +161,15 @@ describe('fuzz: function calls and configuration messages into a bootstrapped se
   let events: ReturnType<typeof recordEvents>;
   const errors: MsbError[] = [];
   let disconnects = 0;
-  const rechecks = new Set<() => void>();
-  const recheck = (): void => {
-    for (const r of [...rechecks]) r();
-  };
-
-  /** Resolves once `cond()` holds, re-checked on every app error and every event the broker accepts. */
-  function until(cond: () => boolean, what: () => string): Promise<void> {
-    if (cond()) return Promise.resolve();
-    return new Promise((resolve, reject) => {
-      const check = (): void => {
-        if (!cond()) return;
-        clearTimeout(timer);
-        rechecks.delete(check);
-        resolve();
-      };
-      const timer = setTimeout(() => {
-        rechecks.delete(check);
-        reject(new Error(`timed out after ${WAIT_MS} ms waiting for ${what()}`));
-      }, WAIT_MS);
-      rechecks.add(check);
-    });
-  }
-
   before(async () => {
     process.on('uncaughtException', onCrash);
     process.on('unhandledRejection', onCrash);
-    broker = await f.broker();
+    broker = await f.startBroker();
     events = recordEvents(broker);
-    broker.on('event', () => setImmediate(recheck));
     app = await f.app(TestDrill, { url: broker.url });
     app.on('error', (e) => {
       errors.push(e);
-      recheck();
+      changed();
     });
     app.on('disconnected', () => disconnects++);
   });
@@ -267,7 +243,7 @@ describe('fuzz: function calls and configuration messages into a bootstrapped se
           tracked.every((t) => outcomes(t.corr) >= tracked.filter((u) => u.corr === t.corr).length) &&
           whenOutcomes() >= whenCalls &&
           newErrors().filter((e) => e instanceof MsbProtocolError).length >= protocolErrors;
-        await until(settled, () => `the outcome of ${tracked.length} calls, ${whenCalls} "when" calls and ${protocolErrors} protocol errors; errors so far: ${newErrors().map((e) => e.message.slice(0, 150)).join(' | ')}`);
+        await until(settled, () => `the outcome of ${tracked.length} calls, ${whenCalls} "when" calls and ${protocolErrors} protocol errors; errors so far: ${newErrors().map((e) => e.message.slice(0, 150)).join(' | ')}`, WAIT_MS);
 
         // every bad call refused with a clear, typed error; every good one answered
         for (const t of tracked) {
@@ -321,7 +297,7 @@ describe('fuzz findings in lib/client (regressions)', function () {
   // A fuzz finding: a response event larger than the broker accepts made the broker close the socket
   // (1009) and the app resend it forever; now it is refused, or dropped after a second 1009 close.
   it('a response too big for the broker is refused with an error, not resent forever', async () => {
-    const broker = await f.broker();
+    const broker = await f.startBroker();
     const app = await f.app(TestDrill, { url: broker.url });
     const errors: MsbError[] = [];
     let disconnects = 0;

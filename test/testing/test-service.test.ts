@@ -13,7 +13,7 @@ import {
 } from '../../lib';
 import type { MsbEvent, ResponseEvent } from '../../lib';
 import { testService } from '../../lib/testing';
-import { Fixture, recordEvents, until } from '../client/helpers';
+import { Fixture, recordEvents, until } from '../support';
 
 class Job {
   @IsString() jobId!: string;
@@ -223,7 +223,7 @@ describe('testing: the test bed and a live service agree', () => {
   afterEach(() => f.close());
 
   it('the same emits and calls give the same wire events and the same errors in the test bed and through the broker', async () => {
-    const broker = await f.broker();
+    const broker = await f.startBroker();
     const onWire = recordEvents(broker);
     const app = await f.app(Press, { url: broker.url, factory: () => new Press(new Plc()) });
     const bed = await testService(Press, { factory: () => new Press(new Plc()) });

@@ -1,30 +1,8 @@
-import { EventEmitter } from 'node:events';
-import { startBroker } from '../../lib/broker';
-import type { Broker, BrokerOptions } from '../../lib/broker';
+/** A plain `ws` client of the broker, speaking the protocol message by message. */
 import WebSocket from 'ws';
 import { decodeServerFrame, encodeClientFrame } from '../../lib/protocol/frames';
 import { encodeEvent, encodeRegistration, EventMessage } from '../../lib/protocol/messages';
-
-/** Rejects after `ms` unless `p` settles first; the timer never outlives the race. */
-export function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms waiting for ${what}`)), ms);
-  });
-  return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
-}
-
-/** The next `event` of `emitter` whose argument satisfies `predicate`. */
-export function waitFor<T = any>(emitter: EventEmitter<any>, event: string, predicate: (arg: any) => boolean = () => true, ms = 3000): Promise<T> {
-  let listener: ((arg: T) => void) | undefined;
-  const p = new Promise<T>((resolve) => {
-    listener = (arg: T) => {
-      if (predicate(arg)) resolve(arg);
-    };
-    emitter.on(event, listener);
-  });
-  return within(p, ms, `broker event "${event}"`).finally(() => emitter.off(event, listener!));
-}
+import { changed, within } from './wait';
 
 interface Waiter {
   predicate: (m: string) => boolean;
@@ -52,6 +30,7 @@ export class TestClient {
     this.closed = new Promise((resolve) => {
       ws.on('close', (code, reason) => {
         this.closeInfo = { code, reason: reason.toString() };
+        changed();
         resolve(this.closeInfo);
       });
     });
@@ -59,6 +38,7 @@ export class TestClient {
     ws.on('message', (data) => {
       const text = (data as Buffer).toString('utf8');
       this.frames.push(text);
+      changed();
       this.frameWaiters = this.frameWaiters.filter((w) => !(w.predicate(text) && (w.resolve(text), true)));
       const f = decodeServerFrame(text, sockJs);
       if (f.kind !== 'messages') return;
@@ -170,76 +150,4 @@ export function isRegistrationAnswer(m: string): boolean {
 
 export function isPublishAnswer(m: string): boolean {
   return m === 'IO_PUBLISHED' || m === 'NIO_UNAUTHORIZED_CONNECTION' || m.includes('EVENT_FORWARDING');
-}
-
-let counter = 0;
-
-/** A fresh uuid-like id per test, so tests never collide. */
-export function uid(prefix = 'svc'): string {
-  counter++;
-  return `${prefix}-${process.pid}-${counter}-0000-000000000000`;
-}
-
-/** A minimal valid SmartObject self-description. */
-export function smartObject(uuid: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
-  return {
-    uuid,
-    name: `SO ${uuid}`,
-    description: 'test smart object',
-    token: 'tok',
-    '@class': 'SmartObject',
-    events: [
-      { '@id': 1, eventId: 'EV1', name: 'Event 1', description: 'string event', dataFormat: { dataObject: { type: 'string' } } },
-      { '@id': 2, eventId: 'arrayev', name: 'Array', description: 'array event', dataFormat: { dataObject: { type: 'array', items: { type: 'string' } } } },
-      { '@id': 3, eventId: 'NOPAY', name: 'No payload', description: 'no payload' },
-    ],
-    functions: [
-      { functionId: '/arrayfun', name: 'Array fun', description: '', dataFormat: { dataObject: { type: 'array', items: { type: 'string' } } }, responseEvents: [1] },
-      { functionId: 'fn', name: 'fn', description: '', dataFormat: { dataObject: { type: 'string' } } },
-    ],
-    configuration: { parameters: { p1: { value: true, type: 'BOOLEAN' } } },
-    ...extra,
-  };
-}
-
-/** The parsed body of a `C`/`K` message. */
-export function bodyOf(message: string): any {
-  return JSON.parse(message.slice(2));
-}
-
-/**
- * A fresh broker for every test of the enclosing `describe`, and the test clients connected
- * to it; all of them are closed after each test. `restart` swaps in a broker with other options.
- */
-export class BrokerFixture {
-  broker!: Broker;
-  private readonly clients: TestClient[] = [];
-
-  constructor(options: BrokerOptions = {}) {
-    beforeEach(async () => {
-      this.broker = await startBroker(options);
-    });
-    afterEach(async () => {
-      await Promise.all(this.clients.splice(0).map((c) => c.close()));
-      await this.broker.close();
-    });
-  }
-
-  /** Connects a test client to the current broker; it is closed after the test. */
-  async connect(opts: Parameters<typeof TestClient.connect>[1] = {}): Promise<TestClient> {
-    return this.track(await TestClient.connect(this.broker.url, opts));
-  }
-
-  /** Closes `c` after the test, like the clients `connect` makes. */
-  track(c: TestClient): TestClient {
-    this.clients.push(c);
-    return c;
-  }
-
-  /** Replaces the current broker with one started with `options`. */
-  async restart(options: BrokerOptions): Promise<Broker> {
-    await this.broker.close();
-    this.broker = await startBroker(options);
-    return this.broker;
-  }
 }
