@@ -1,6 +1,6 @@
 import { expect } from 'chai';
-import { FlowError, startBroker } from '../../lib/broker';
-import { buildParameters, compileFlow } from '../../lib/broker/flows';
+import { CallTooLargeError, FlowError, FlowLimitError, startBroker } from '../../lib/broker';
+import { FlowStore, buildParameters, compileFlow } from '../../lib/broker/flows';
 import { JsonPointerError, getPointer, setPointer } from '../../lib/broker/json-pointer';
 import { BrokerFixture, TestClient, bodyOf, isPublishAnswer, smartObject, uid, waitFor } from './helpers';
 
@@ -313,5 +313,29 @@ describe('broker: json pointers and parameter mapping', () => {
     expect(Object.getPrototypeOf(d)).to.equal(Object.prototype);
     expect(Object.prototype.hasOwnProperty.call(d, '__proto__')).to.equal(true);
     expect(({} as Record<string, unknown>).polluted).to.equal(undefined);
+  });
+
+  it('buildParameters adds up the output before building it', () => {
+    const big = { uuid: 'u', eventId: 'e', priority: 0, postDate: 'd', dataObject: 'x'.repeat(1000) };
+    expect(buildParameters(big, [{ target: '/a', template: '${/dataObject}${/dataObject}' }], 2100).a).to.have.length(2000);
+    expect(() => buildParameters(big, [{ target: '/a', template: '${/dataObject}'.repeat(3) }], 2100)).to.throw(CallTooLargeError, /was not built/);
+    expect(() => buildParameters(big, [{ target: '/a', source: '/dataObject' }, { target: '/b', template: '${/dataObject}' }], 1500)).to.throw(CallTooLargeError);
+  });
+});
+
+describe('broker: the flow store', () => {
+  it('a flow replacing one with the same id needs no room; bytes follow adds and removals', () => {
+    const store = new FlowStore(2, 1000);
+    const flow = (id: string, name = ''): Record<string, unknown> => ({ id, name, from: { service: 'a', event: 'e' }, to: { service: 'b', function: 'f' } });
+    store.add(flow('one'), true);
+    store.add(flow('two'), true);
+    expect(() => store.add(flow('three'), true)).to.throw(FlowLimitError, /maximum of 2 flows/);
+    store.add(flow('two', 'renamed'), true);
+    expect(store.size).to.equal(2);
+    const bytes = store.bytes;
+    expect(bytes).to.equal(JSON.stringify(flow('one')).length + JSON.stringify(flow('two', 'renamed')).length);
+    store.remove('one');
+    expect(store.bytes).to.equal(JSON.stringify(flow('two', 'renamed')).length);
+    expect(() => store.add(flow('big', 'x'.repeat(1000)), true)).to.throw(FlowLimitError, /maxFlowBytes/);
   });
 });
