@@ -37,5 +37,7 @@ export default tseslint.config(
   layer('metadata', ['../client', '../client/*', '../broker', '../broker/*', '../cli', '../cli/*', '../protocol/*']),
   // the client and the broker never import each other; the codec only through its index
   layer('client', ['../broker', '../broker/*', '../cli', '../cli/*', '../protocol/*']),
+  // the command line is a user of the package: the public entry points only
+  layer('cli', ['../*', '!../index', '!../broker', '!../testing', '../broker/*', '../testing/*']),
   layer('broker', ['../client', '../client/*', '../cli', '../cli/*', '../decorators', '../decorators/*', '../metadata', '../metadata/*', '../protocol/*']),
 );

@@ -8,6 +8,7 @@ export type { DataFormat } from './schema/data-format-schema';
 export { validate } from './schema/validate';
 export type { ValidateOptions, ValidationResult } from './schema/validate';
 export { selfDescriptionOf } from './metadata/self-description';
+export { isServiceClass } from './metadata/read-service';
 export type { SelfDescription, SelfDescriptionOptions } from './metadata/self-description';
 export type { IdentityOptions } from './metadata/identity';
 export { MsbError, MsbDeclarationError, MsbValidationError, MsbOptionsError } from './errors';

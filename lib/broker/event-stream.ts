@@ -42,7 +42,11 @@ export class EventStream {
   /** Clients refused because maxClients were connected. */
   refused = 0;
 
-  constructor(private readonly limits: EventStreamLimits) {}
+  constructor(
+    private readonly limits: EventStreamLimits,
+    /** Period of the keep-alive comments (an option so that a test need not wait 15 s for one). */
+    private readonly keepAliveMs = KEEPALIVE_MS,
+  ) {}
 
   get size(): number {
     return this.subscribers.size;
@@ -71,7 +75,7 @@ export class EventStream {
     // the first bytes tell the client that it is subscribed: what is published from now on reaches it
     res.write(': subscribed\n\n');
     if (!this.timer) {
-      this.timer = setInterval(() => this.keepAlive(), KEEPALIVE_MS);
+      this.timer = setInterval(() => this.keepAlive(), this.keepAliveMs);
       this.timer.unref();
     }
   }

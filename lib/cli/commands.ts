@@ -4,18 +4,19 @@ import { extname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { startBroker } from '../broker';
 import type { Broker, BrokerOptions, StreamedEvent } from '../broker';
-import { SERVICE_KEY } from '../decorators/keys';
-import { isPlainObject } from '../protocol/errors';
-import { selfDescriptionOf } from '../metadata/self-description';
-import { asyncApiOf, toYaml } from '../asyncapi';
+import { MsbError, asyncApiOf, isServiceClass, selfDescriptionOf, toYaml } from '../index';
 import { consoleLog } from './log';
-import { MsbError } from '../errors';
 
 /** A failure the user can act on: printed as one line, exit code 1 (2 for usage). */
 export class CliError extends MsbError {
   constructor(message: string, readonly exitCode = 1) {
     super(message);
   }
+}
+
+/** A JSON object, not an array: the shape of the broker's answers and of a self-description's parts. */
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
 
 function readJsonFile(path: string, what: string): unknown {
@@ -134,7 +135,7 @@ export async function describeCommand(modulePath: string, exportName?: string, o
   } catch (e) {
     throw new CliError(`cannot load ${modulePath}: ${(e instanceof Error ? e.message : String(e)).split('\n')[0]}`);
   }
-  const services = Object.entries(mod).filter(([k, v]) => k !== 'default' && typeof v === 'function' && Reflect.getMetadata(SERVICE_KEY, v) !== undefined);
+  const services = Object.entries(mod).filter(([k, v]) => k !== 'default' && isServiceClass(v));
   let target: Function;
   if (exportName !== undefined) {
     const v = mod[exportName];

@@ -40,7 +40,9 @@ export interface ServiceRuntimeOptions {
 export function positive(name: string, value: number | undefined, fallback: number, allowZero = false): number {
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || (!allowZero && value === 0)) {
-    throw new MsbOptionsError(`Option ${name} must be a ${allowZero ? 'non-negative' : 'positive'} number, got ${JSON.stringify(value)}`);
+    // JSON.stringify would print Infinity and NaN as "null"
+    const given = typeof value === 'number' ? String(value) : JSON.stringify(value);
+    throw new MsbOptionsError(`Option ${name} must be a ${allowZero ? 'non-negative' : 'positive'} number, got ${given}`);
   }
   return value;
 }

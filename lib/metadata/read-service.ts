@@ -199,6 +199,20 @@ export interface ServiceInspection {
 }
 
 /**
+ * Whether `value` is a class decorated with `@SmartObject`, `@Application` or `@Gateway`, or
+ * extends one: how a tool finds the services among a module's exports (`msb describe` does).
+ * Whether the declaration is valid is {@link selfDescriptionOf}'s to say.
+ *
+ * @example
+ * ```ts
+ * const services = Object.values(await import('./dist/drill.js')).filter(isServiceClass);
+ * ```
+ */
+export function isServiceClass(value: unknown): value is Function {
+  return typeof value === 'function' && Reflect.getMetadata(SERVICE_KEY, value) !== undefined;
+}
+
+/**
  * Reads a service class without throwing, so that a caller that checks more (the identity,
  * the config values) can report those problems together with the declaration's.
  */

@@ -4,6 +4,15 @@
  * about them must not fail in turn.
  */
 export function describeThrown(value: unknown): string {
+  try {
+    return describeOrThrow(value);
+  } catch {
+    // a revoked Proxy fails even `instanceof`; an Error's `message` may be a throwing getter
+    return 'a thrown value that cannot be described';
+  }
+}
+
+function describeOrThrow(value: unknown): string {
   if (value instanceof Error) return value.message || value.name;
   if (typeof value === 'string') return value;
   if (value === null || typeof value !== 'object') {

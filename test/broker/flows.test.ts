@@ -1,7 +1,7 @@
 import { expect } from 'chai';
-import { FlowError, startBroker } from '../../lib/broker';
-import { buildParameters, compileFlow } from '../../lib/broker/flows';
-import { JsonPointerError, getPointer, setPointer } from '../../lib/broker/json-pointer';
+import { CallTooLargeError, FlowError, FlowLimitError, startBroker } from '../../lib/broker';
+import { FlowStore, buildParameters, compileFlow } from '../../lib/broker/flows';
+import { JsonPointerError } from '../../lib/broker/json-pointer';
 import { Fixture, TestClient, bodyOf, isPublishAnswer, smartObject, uid, waitFor } from '../support';
 
 /** The [Py] integration_flow.json skeleton of spec 11.3 with placeholders filled in. */
@@ -259,39 +259,8 @@ describe('broker: flows', function () {
   });
 });
 
-describe('broker: json pointers and parameter mapping', () => {
+describe('broker: parameter mapping', () => {
   const event = { uuid: 'u', eventId: 'e', priority: 0, postDate: 'd', correlationId: 'c', dataObject: { 'a/b': 1, 'm~n': 2, list: [10, 20], deep: { x: { y: true } } } };
-
-  it('reads RFC 6901 pointers, own properties only', () => {
-    expect(getPointer(event, '')).to.equal(event);
-    expect(getPointer(event, '/dataObject/a~1b')).to.equal(1);
-    expect(getPointer(event, '/dataObject/m~0n')).to.equal(2);
-    expect(getPointer(event, '/dataObject/list/1')).to.equal(20);
-    expect(getPointer(event, '/dataObject/list/01')).to.equal(undefined);
-    expect(getPointer(event, '/dataObject/deep/x/y')).to.equal(true);
-    expect(getPointer(event, '/missing/x')).to.equal(undefined);
-    expect(getPointer(event, '/constructor')).to.equal(undefined);
-    expect(getPointer(event, '/dataObject/__proto__')).to.equal(undefined);
-    expect(() => getPointer(event, 'dataObject')).to.throw(JsonPointerError, /start with "\/"/);
-    expect(() => getPointer(event, '/a~2')).to.throw(JsonPointerError, /escape/);
-  });
-
-  it('writes creating intermediate objects and refuses prototype segments', () => {
-    const doc: Record<string, unknown> = {};
-    setPointer(doc, '/a/b/c', 1);
-    setPointer(doc, '/list', []);
-    setPointer(doc, '/list/-', 'x');
-    setPointer(doc, '/list/1', 'y');
-    setPointer(doc, '/e~1f', 2);
-    expect(doc).to.deep.equal({ a: { b: { c: 1 } }, list: ['x', 'y'], 'e/f': 2 });
-    for (const bad of ['/__proto__/polluted', '/a/constructor/prototype', '/prototype']) {
-      expect(() => setPointer(doc, bad, true), bad).to.throw(JsonPointerError, /forbidden segment/);
-    }
-    expect(({} as Record<string, unknown>).polluted).to.equal(undefined);
-    expect(() => setPointer(doc, '', 1)).to.throw(JsonPointerError, /empty/);
-    expect(() => setPointer(doc, '/a/b/c/d', 1)).to.throw(JsonPointerError, /not an object/);
-    expect(() => setPointer(doc, '/list/x', 1)).to.throw(JsonPointerError, /not an array index/);
-  });
 
   it('builds parameters: typed ${} templates, interpolation, missing values left out, copies not aliases', () => {
     const params = buildParameters(event, [
@@ -313,5 +282,29 @@ describe('broker: json pointers and parameter mapping', () => {
     expect(Object.getPrototypeOf(d)).to.equal(Object.prototype);
     expect(Object.prototype.hasOwnProperty.call(d, '__proto__')).to.equal(true);
     expect(({} as Record<string, unknown>).polluted).to.equal(undefined);
+  });
+
+  it('buildParameters adds up the output before building it', () => {
+    const big = { uuid: 'u', eventId: 'e', priority: 0, postDate: 'd', dataObject: 'x'.repeat(1000) };
+    expect(buildParameters(big, [{ target: '/a', template: '${/dataObject}${/dataObject}' }], 2100).a).to.have.length(2000);
+    expect(() => buildParameters(big, [{ target: '/a', template: '${/dataObject}'.repeat(3) }], 2100)).to.throw(CallTooLargeError, /was not built/);
+    expect(() => buildParameters(big, [{ target: '/a', source: '/dataObject' }, { target: '/b', template: '${/dataObject}' }], 1500)).to.throw(CallTooLargeError);
+  });
+});
+
+describe('broker: the flow store', () => {
+  it('a flow replacing one with the same id needs no room; bytes follow adds and removals', () => {
+    const store = new FlowStore(2, 1000);
+    const flow = (id: string, name = ''): Record<string, unknown> => ({ id, name, from: { service: 'a', event: 'e' }, to: { service: 'b', function: 'f' } });
+    store.add(flow('one'), true);
+    store.add(flow('two'), true);
+    expect(() => store.add(flow('three'), true)).to.throw(FlowLimitError, /maximum of 2 flows/);
+    store.add(flow('two', 'renamed'), true);
+    expect(store.size).to.equal(2);
+    const bytes = store.bytes;
+    expect(bytes).to.equal(JSON.stringify(flow('one')).length + JSON.stringify(flow('two', 'renamed')).length);
+    store.remove('one');
+    expect(store.bytes).to.equal(JSON.stringify(flow('two', 'renamed')).length);
+    expect(() => store.add(flow('big', 'x'.repeat(1000)), true)).to.throw(FlowLimitError, /maxFlowBytes/);
   });
 });

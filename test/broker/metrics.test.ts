@@ -1,4 +1,8 @@
 import { expect } from 'chai';
+import { EventEmitter } from 'node:events';
+import type { BrokerStats } from '../../lib/broker';
+import { BrokerMetrics } from '../../lib/broker/metrics';
+import type { MetricsBroker } from '../../lib/broker/metrics';
 import { Fixture, TestClient, until } from '../support';
 import { PRODUCER_UUID, Producer, SINK_UUID, Sink, TICK_FLOW } from '../faults/services';
 
@@ -44,5 +48,69 @@ describe('broker: GET /metrics', () => {
     const ok = await fetch(`${broker.httpUrl}/metrics`, { headers: { authorization: 'Bearer s3cret-for-metrics' } });
     expect(ok.status).to.equal(200);
     expect(await ok.text()).to.match(/^# HELP msb_broker_services_online /);
+  });
+});
+
+describe('broker/metrics: units', () => {
+  /** Stats whose every value is distinct, so that a value in the wrong family shows. */
+  const stats: BrokerStats = {
+    connections: 1, services: 2, onlineServices: 3, registryBytes: 4, flows: 5, flowBytes: 6, tokens: 7, queuedMessages: 8, messagesHandled: 9, servicesEvicted: 10,
+    refused: { messageBytes: 11, services: 12, selfDescriptionBytes: 13, flows: 14, flowBytes: 15, callBytes: 16, tokens: 17, connections: 18, bufferedBytes: 19, rateLimit: 20, responseBytes: 21, eventStreams: 22 },
+    eventStreams: 23, eventStreamsDropped: 24, throttled: 25, suppressedWarnings: 26,
+  };
+
+  function fakeBroker(): EventEmitter & MetricsBroker {
+    return Object.assign(new EventEmitter(), { stats: () => stats }) as unknown as EventEmitter & MetricsBroker;
+  }
+
+  /** The sample lines of the text, without the HELP and TYPE comments. */
+  const samples = (text: string): string[] => text.split('\n').filter((l) => l !== '' && !l.startsWith('#'));
+
+  it('counts the broker\'s events: calls by flow (a call no flow made is not counted), undeliverable calls by flow, refusals by status', () => {
+    const broker = fakeBroker();
+    const metrics = new BrokerMetrics(broker);
+    broker.emit('connection', {});
+    broker.emit('connection', {});
+    broker.emit('registered', {});
+    for (let i = 0; i < 3; i++) broker.emit('event', {});
+    broker.emit('protocolError', {});
+    broker.emit('call', { flowId: 'ticks' });
+    broker.emit('call', { flowId: 'ticks' });
+    broker.emit('call', { flowId: 7 });
+    broker.emit('call', {});
+    broker.emit('undeliverable', { flowId: 7 });
+    broker.emit('rejected', { status: 'NIO_REGISTRATION_ERROR' });
+    broker.emit('rejected', { status: '401' });
+    broker.emit('rejected', { status: 'NIO_REGISTRATION_ERROR' });
+    expect(samples(metrics.text())).to.deep.equal([
+      'msb_broker_services_online 3',
+      'msb_broker_services 2',
+      'msb_broker_connections 1',
+      'msb_broker_flows 5',
+      'msb_broker_registry_bytes 4',
+      'msb_broker_queued_messages 8',
+      'msb_broker_connections_opened_total 2',
+      'msb_broker_registrations_total 1',
+      'msb_broker_messages_handled_total 9',
+      'msb_broker_events_acknowledged_total 3',
+      'msb_broker_protocol_errors_total 1',
+      'msb_broker_calls_routed_total{flow="ticks"} 2',
+      'msb_broker_calls_routed_total{flow="7"} 1',
+      'msb_broker_calls_undeliverable_total{flow="7"} 1',
+      'msb_broker_rejected_total{status="NIO_REGISTRATION_ERROR"} 2',
+      'msb_broker_rejected_total{status="401"} 1',
+      ...Object.entries(stats.refused).map(([limit, value]) => `msb_broker_limit_refusals_total{limit="${limit}"} ${value}`),
+      'msb_broker_throttled_total 25',
+    ]);
+  });
+
+  it('writes every family with its type even before anything happened', () => {
+    const text = new BrokerMetrics(fakeBroker()).text();
+    for (const line of text.trimEnd().split('\n')) expect(line).to.match(LINE);
+    expect(text.split('\n').filter((l) => l.startsWith('# TYPE'))).to.deep.equal([
+      ...['services_online', 'services', 'connections', 'flows', 'registry_bytes', 'queued_messages'].map((n) => `# TYPE msb_broker_${n} gauge`),
+      ...['connections_opened', 'registrations', 'messages_handled', 'events_acknowledged', 'protocol_errors', 'calls_routed', 'calls_undeliverable', 'rejected', 'limit_refusals', 'throttled'].map((n) => `# TYPE msb_broker_${n}_total counter`),
+    ]);
+    expect(samples(text).filter((l) => /routed|undeliverable|rejected/.test(l)), 'no samples for label values never seen').to.deep.equal([]);
   });
 });

@@ -22,6 +22,14 @@ describe('the layers are enforced by the linter', function () {
       ['lib/protocol/x.ts', "import { DataType } from '../schema/data-type';\nexport const d = DataType;\n"],
       ['lib/decorators/x.ts', "import { DataType } from '../schema/data-type';\nexport const d = DataType;\n"],
       ['lib/schema/x.ts', "import { loadService } from '../metadata/load-service';\nexport const l = loadService;\n"],
+      // the command line uses the package as its users do
+      ['lib/cli/x.ts', "import { SERVICE_KEY } from '../decorators/keys';\nexport const k = SERVICE_KEY;\n"],
+      ['lib/cli/x.ts', "import { selfDescriptionOf } from '../metadata/self-description';\nexport const s = selfDescriptionOf;\n"],
+      ['lib/cli/x.ts', "import { isPlainObject } from '../protocol';\nexport const p = isPlainObject;\n"],
+      ['lib/cli/x.ts', "import { compileFlow } from '../broker/flows';\nexport const c = compileFlow;\n"],
+      ['lib/cli/x.ts', "import type { Registry } from '../broker/registry';\nexport type R = Registry;\n"],
+      ['lib/cli/x.ts', "import { testService } from '../testing/test-service';\nexport const t = testService;\n"],
+      ['lib/cli/x.ts', "import { MsbError } from '../errors';\nexport const e = MsbError;\n"],
     ];
     for (const [path, code] of refused) {
       expect(await layerProblems(path, code), `${path}: ${code}`).to.have.length(1);
@@ -33,6 +41,11 @@ describe('the layers are enforced by the linter', function () {
       ['lib/client/x.ts', "import { PING } from '../protocol';\nexport const p = PING;\n"],
       ['lib/decorators/x.ts', "import type { TypeInput } from '../schema/type-ref';\nexport type T = TypeInput;\n"],
       ['lib/broker/x.ts', "import { MsbError } from '../errors';\nexport const e = MsbError;\n"],
+      ['lib/cli/x.ts', "import { MsbError, selfDescriptionOf } from '../index';\nexport const m = [MsbError, selfDescriptionOf];\n"],
+      ['lib/cli/x.ts', "import { bootstrap } from '..';\nexport const b = bootstrap;\n"],
+      ['lib/cli/x.ts', "import { startBroker } from '../broker';\nimport type { BrokerLogger } from '../broker';\nexport const s = startBroker;\nexport type L = BrokerLogger;\n"],
+      ['lib/cli/x.ts', "import { testService } from '../testing';\nexport const t = testService;\n"],
+      ['lib/cli/x.ts', "import { consoleLog } from './log';\nimport { Command } from 'commander';\nimport { readFileSync } from 'node:fs';\nexport const c = [consoleLog, Command, readFileSync];\n"],
     ];
     for (const [path, code] of allowed) {
       expect(await layerProblems(path, code), `${path}: ${code}`).to.deep.equal([]);

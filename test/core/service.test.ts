@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { expect } from 'chai';
 import { IsString } from 'class-validator';
 import {
-  Application, ConfigParam, DataType, Event, MsbEvent, MsbFunction, Payload, SmartObject,
+  Application, ConfigParam, DataType, Event, Gateway, MsbEvent, MsbFunction, Payload, SmartObject, isServiceClass,
 } from '../../lib';
 import { describeIsolated, IDENTITY } from './helpers';
 
@@ -66,5 +66,22 @@ describe('service classes', () => {
     const first = describeIsolated(Fresh);
     (first.events[0].dataFormat!.dataObject as Record<string, unknown>).type = 'boolean';
     expect(describeIsolated(Fresh).events[0].dataFormat).to.deep.equal({ dataObject: { type: 'string' } });
+  });
+});
+
+describe('isServiceClass', () => {
+  it('is true for a class decorated as a service, or one extending it, and false for anything else', () => {
+    @SmartObject(IDENTITY)
+    class Drill {}
+    class FastDrill extends Drill {}
+    @Application()
+    class Mes {}
+    @Gateway()
+    class Hall {}
+    class Plain {
+      @Event({ id: 'E' }) e!: MsbEvent;
+    }
+    expect([Drill, FastDrill, Mes, Hall].map(isServiceClass)).to.deep.equal([true, true, true, true]);
+    expect([Plain, () => undefined, new Drill(), {}, null, undefined, 'Drill'].map(isServiceClass)).to.deep.equal([false, false, false, false, false, false, false]);
   });
 });
