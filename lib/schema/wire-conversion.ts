@@ -35,14 +35,16 @@ function buffersToBase64(value: unknown): unknown {
   return value;
 }
 
+/** An array's conversion: its items', or none when they need none. */
+function eachItem(item: Convert | undefined): Convert | undefined {
+  return item && ((v) => (Array.isArray(v) ? v.map(item) : v));
+}
+
 /** What JSON cannot carry as it is: a Date becomes its ISO text and a Buffer base64 (JSON.stringify does the rest). */
 export function toWireConverter(ref: TypeRef): Convert | undefined {
   switch (ref.kind) {
     case 'simple': return toWireScalar(ref.dataType);
-    case 'array': {
-      const item = toWireConverter(ref.items);
-      return item && ((v) => (Array.isArray(v) ? v.map(item) : v));
-    }
+    case 'array': return eachItem(toWireConverter(ref.items));
     case 'dto': return containsByte(ref) ? buffersToBase64 : undefined;
     case 'raw': return undefined;
   }
@@ -52,10 +54,7 @@ export function toWireConverter(ref: TypeRef): Convert | undefined {
 export function fromWireConverter(ref: TypeRef): Convert | undefined {
   switch (ref.kind) {
     case 'simple': return fromWireScalar(ref.dataType);
-    case 'array': {
-      const item = fromWireConverter(ref.items);
-      return item && ((v) => (Array.isArray(v) ? v.map(item) : v));
-    }
+    case 'array': return eachItem(fromWireConverter(ref.items));
     case 'dto': {
       const cls = ref.target as new () => object;
       const revive = reviver(ref.target, new Map());
