@@ -18,9 +18,9 @@ import type { PropertyDeclaration } from '../decorators/property';
 import { classValidatorInUse } from '../schema/class-metadata';
 
 function readConfigRules(target: Function, propertyKey: string, problem: (text: string) => void): { keywords: JsonSchema; hasExtraRules: boolean; covered: ReadonlySet<string> } {
-  // dto-fields brings class-validator with it; it is in use already when this runs.
+  // config-rules brings class-validator with it; it is in use already when this runs.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return (require('../schema/dto-fields') as typeof import('../schema/dto-fields')).readConfigRules(target, propertyKey, problem);
+  return (require('../schema/config-rules') as typeof import('../schema/config-rules')).readConfigRules(target, propertyKey, problem);
 }
 import type { ConfigParamModel, EventModel, FunctionModel, PayloadParameterModel, ServiceModel } from './model';
 

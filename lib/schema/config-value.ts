@@ -99,7 +99,7 @@ export interface ConfigRuleSource {
  */
 export function configAcceptor(param: ConfigRuleSource, target: Function, propertyKey: string): (value: unknown) => Coerced {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const keywordCheck = Object.keys(param.keywords).length > 0 ? (require('./value-codec') as typeof import('./value-codec')).compileKeywordCheck(param.keywords) : undefined;
+  const keywordCheck = Object.keys(param.keywords).length > 0 ? (require('./keyword-rules') as typeof import('./keyword-rules')).compileKeywordCheck(param.keywords) : undefined;
   const shown = (v: unknown) => (v instanceof Date ? v.toISOString() : Buffer.isBuffer(v) ? `${v.length} bytes` : JSON.stringify(v) ?? String(v));
   return (raw) => {
     const r = coerceConfigValue(param.dataType, raw);
