@@ -85,15 +85,16 @@ describe('a newcomer installs the packed package and runs the README quickstart 
       'export const uses: [typeof bootstrap, DataType, typeof startBroker, typeof testService] = [bootstrap, DataType.INT32, startBroker, testService];',
       '',
     ].join('\n'));
+    // skipLibCheck off once: the published .d.ts files themselves must compile, too. Checking them
+    // means checking @types/node as well (7 s of CPU), so the other two resolutions skip it.
     const settings = {
-      node10: { module: 'commonjs', moduleResolution: 'node10' },
-      node16: { module: 'node16', moduleResolution: 'node16' },
-      bundler: { module: 'esnext', moduleResolution: 'bundler' },
+      node10: { module: 'commonjs', moduleResolution: 'node10', skipLibCheck: true },
+      node16: { module: 'node16', moduleResolution: 'node16', skipLibCheck: false },
+      bundler: { module: 'esnext', moduleResolution: 'bundler', skipLibCheck: true },
     };
-    // skipLibCheck off: the published .d.ts files themselves must compile, too.
     const outputs = await Promise.all(Object.entries(settings).map(async ([name, options]) => {
       const tsconfig = join(subpaths, `tsconfig.${name}.json`);
-      writeFileSync(tsconfig, JSON.stringify({ compilerOptions: { ...options, target: 'ES2022', strict: true, noEmit: true, skipLibCheck: false, types: ['node'] }, files: ['use.ts'] }));
+      writeFileSync(tsconfig, JSON.stringify({ compilerOptions: { ...options, target: 'ES2022', strict: true, noEmit: true, types: ['node'] }, files: ['use.ts'] }));
       return [name, await exec(process.execPath, [join(dir, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', tsconfig]).then(() => '', (e: { stdout: string }) => e.stdout)];
     }));
     expect(Object.fromEntries(outputs)).to.deep.equal({ node10: '', node16: '', bundler: '' });
