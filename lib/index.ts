@@ -13,7 +13,7 @@ export type { IdentityOptions } from './metadata/identity';
 export { MsbError, MsbDeclarationError, MsbValidationError, MsbOptionsError } from './errors';
 export { bootstrap } from './client/bootstrap';
 export type { MsbApp } from './client/app';
-export type { AppState, MsbAppEvents, FunctionCallInfo, AppCounters } from './client/app';
+export type { AppState, MsbAppEvents, FunctionCallInfo, AppCounters } from './client/app-events';
 export type { BootstrapOptions, EventCacheOptions, InFlightOptions } from './client/options';
 export type { ServiceClass, InstanceOptions, ServiceRuntimeOptions } from './client/service-options';
 export type { SubService } from './client/service-set';
