@@ -13,6 +13,7 @@ import type { MsbError } from '../errors';
 import type { AppCounters, AppState, MsbAppEvents } from './app-events';
 import type { AppOptions } from './app-options';
 import { Connection } from './connection';
+import { GatewayMembership } from './gateway';
 import type { CloseInfo } from './connection';
 import { ConnectionLog } from './connection-log';
 import { Publisher } from './publisher';
@@ -20,7 +21,7 @@ import type { ServiceCounters } from './publisher';
 import { Registration } from './registration';
 import { ServiceRuntime } from './service-runtime';
 import type { EncodedEvent, ServiceHost } from './service-runtime';
-import { ServiceSet, loadSubService } from './service-set';
+import { ServiceSet } from './service-set';
 import type { SubService } from './service-set';
 import { closeOnSignals, drain, stopServices } from './shutdown';
 
@@ -39,13 +40,12 @@ export class MsbApp<T extends object = object> {
   private readonly registration: Registration;
   private readonly publisher: Publisher;
   private readonly services: ServiceSet;
+  private readonly gateway: GatewayMembership;
   private readonly host: ServiceHost;
   private closing?: Promise<void>;
   private reconnects = 0;
   private readonly abortListener = (): void => void this.close();
   private uninstallSignals?: () => void;
-  /** Gateway sub-services removed: their events still waiting are never sent. */
-  private readonly removedServices = new Set<string>();
 
   /** @internal use `bootstrap` */
   constructor(loaded: LoadedService, subServices: readonly LoadedService[], private readonly options: AppOptions) {
@@ -88,7 +88,7 @@ export class MsbApp<T extends object = object> {
       closing: () => this.closing !== undefined,
       registered: () => {
         // Events of a removed sub-service that were put back after a connection loss.
-        this.discardRemoved();
+        this.gateway.discardRemoved();
         this.publisher.registered();
         for (const s of this.services.all()) void s.runHooks('registered');
       },
@@ -97,6 +97,11 @@ export class MsbApp<T extends object = object> {
         this.report(error);
       },
     }, { uuid: loaded.identity.uuid, name: loaded.identity.name, url, answerTimeoutMs: options.registrationAnswerTimeoutMs, reconnect, logger: options.logger });
+    this.gateway = new GatewayMembership(this.services, this.publisher, {
+      runtime: (sub) => new ServiceRuntime(sub, this.host, options),
+      reRegister: () => { if (this.connection.isOpen && !this.closing) this.registration.register(); },
+      report: (error) => this.report(error),
+    }, options);
     this.connection.on('connecting', () => this.registration.setState('connecting'));
     this.connection.on('open', () => this.onOpen());
     this.connection.on('message', (text) => this.onMessage(text));
@@ -158,14 +163,7 @@ export class MsbApp<T extends object = object> {
   addService<S extends object>(instance: S extends Function ? never : S): S;
   addService<S extends object>(service: (new () => S) | S): S {
     if (this.closing) throw new MsbClosedError('addService(): the app is closing');
-    const loaded = loadSubService(service as SubService);
-    this.services.check(loaded);
-    const runtime = new ServiceRuntime(loaded, this.host, this.options);
-    this.services.add(runtime);
-    this.removedServices.delete(runtime.uuid);
-    this.options.logger.info(`Gateway ${this.identity.name}: added ${loaded.identity.name} (${loaded.identity.uuid})`);
-    this.reRegister();
-    return runtime.instance as S;
+    return this.gateway.add(service as SubService).instance as S;
   }
 
   /**
@@ -174,31 +172,8 @@ export class MsbApp<T extends object = object> {
    * (within `closeTimeoutMs`), then the gateway registers once more without it.
    * Resolves false when no sub-service has this uuid.
    */
-  async removeService(uuid: string): Promise<boolean> {
-    const runtime = this.services.get(uuid);
-    if (!runtime || runtime === this.services.main) return false;
-    await runtime.runHooks('close');
-    runtime.stop(`service ${uuid} was removed from the gateway`);
-    await runtime.idle();
-    // Events of a service the MSB no longer lists would be refused: deliver them while it still does.
-    await this.publisher.flush(this.options.closeTimeoutMs || undefined).catch((e: MsbError) => this.report(e));
-    this.services.remove(uuid);
-    this.removedServices.add(uuid);
-    this.discardRemoved();
-    this.options.logger.info(`Gateway ${this.identity.name}: removed ${runtime.identity.name} (${uuid})`);
-    this.reRegister();
-    return true;
-  }
-
-  private discardRemoved(): void {
-    if (this.removedServices.size === 0) return;
-    this.publisher.discardServices(this.removedServices);
-    // Nothing pending at all: no event of a removed service can turn up again.
-    if (this.publisher.pending === 0) this.removedServices.clear();
-  }
-
-  private reRegister(): void {
-    if (this.connection.isOpen && !this.closing) this.registration.register();
+  removeService(uuid: string): Promise<boolean> {
+    return this.gateway.remove(uuid);
   }
 
   /** Delivery and connection counters (of the whole connection: a gateway's sub-services included). */
