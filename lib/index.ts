@@ -17,7 +17,8 @@ export type { AppState, MsbAppEvents, FunctionCallInfo, AppCounters } from './cl
 export type { BootstrapOptions, EventCacheOptions, InFlightOptions } from './client/options';
 export type { ServiceClass, InstanceOptions, ServiceRuntimeOptions } from './client/service-options';
 export type { SubService } from './client/service-set';
-export type { DroppedEventInfo, ServiceCounters } from './client/publisher';
+export type { DroppedEventInfo } from './client/publisher';
+export type { ServiceCounters } from './client/service-counters';
 export type { TlsOptions } from './client/connection';
 export type { ReconnectOptions } from './client/backoff';
 export type { Logger } from './client/logger';
