@@ -1,7 +1,8 @@
 /*
  * The app a service's user holds: a thin facade that wires the parts (connection, registration,
- * publisher, services) and routes what arrives on the socket to them. The parts own the state;
- * this file owns no timers and decides nothing about delivery or registration.
+ * publisher, services) and routes what arrives on the socket to them. The parts own the state and
+ * the timers. One delivery rule stays here because it needs the app's state: while not
+ * registered, an emit is refused unless it may be cached.
  */
 import { EventEmitter } from 'node:events';
 import { PONG, Status, parseServerMessage } from '../protocol';
@@ -13,9 +14,9 @@ import type { MsbError } from '../errors';
 import type { AppCounters, AppState, MsbAppEvents } from './app-events';
 import type { AppOptions } from './app-options';
 import { Connection } from './connection';
-import { GatewayMembership } from './gateway';
 import type { CloseInfo } from './connection';
 import { ConnectionLog } from './connection-log';
+import { GatewayMembership } from './gateway';
 import { Publisher } from './publisher';
 import { Registration } from './registration';
 import type { ServiceCounters } from './service-counters';
