@@ -3,10 +3,11 @@ import { normalizeMsbUrl } from '../protocol';
 import { MsbOptionsError } from '../errors';
 import { MsbApp } from './app';
 import { defaultLogger } from './logger';
+import { appOptions } from './app-options';
+import type { DurableOutbox } from './app-options';
 import { OutboxLog } from './outbox-log';
-import type { LoggedEvent } from './outbox-log';
 import type { BootstrapOptions } from './options';
-import { givenInstance, positive, runtimeOptions } from './service-options';
+import { givenInstance, positive } from './service-options';
 import type { ServiceClass } from './service-options';
 import { loadSubService } from './service-set';
 
@@ -65,7 +66,7 @@ export async function bootstrap<T extends object>(ServiceClass: ServiceClass<T>,
     (options.logger ?? defaultLogger).warn('TLS certificate and hostname checks are OFF (tls.rejectUnauthorized: false); use this for testing only');
   }
   const cache = options.eventCache;
-  let durable: { log: OutboxLog; events: LoggedEvent[] } | undefined;
+  let durable: DurableOutbox | undefined;
   if (cache && cache.persist !== undefined) {
     if (typeof cache.persist !== 'string' || cache.persist === '') throw new MsbOptionsError('Option eventCache.persist must be a directory or a .log file path');
     try {
@@ -78,33 +79,7 @@ export async function bootstrap<T extends object>(ServiceClass: ServiceClass<T>,
       throw new MsbOptionsError((e as Error).message);
     }
   }
-  const app = new MsbApp<T>(loaded, subServices, {
-    ...runtimeOptions(options),
-    closeOnSignals,
-    closeTimeoutMs: positive('closeTimeoutMs', options.closeTimeoutMs, 5_000, true),
-    ackTimeoutMs: positive('ackTimeoutMs', options.ackTimeoutMs, 10_000),
-    cacheEnabled: cache !== false,
-    limits: {
-      maxQueued: cache === false ? Infinity : positive('eventCache.size', cache?.size, Infinity),
-      maxQueuedBytes: cache === false ? Infinity : positive('eventCache.maxBytes', cache?.maxBytes, 64 * 1024 * 1024),
-      maxInFlight: positive('inFlight.maxEvents', options.inFlight?.maxEvents, 1000),
-      maxInFlightBytes: positive('inFlight.maxBytes', options.inFlight?.maxBytes, 4 * 1024 * 1024),
-    },
-    registrationAnswerTimeoutMs: positive('registrationAnswerTimeoutMs', options.registrationAnswerTimeoutMs, 10_000),
-    highWaterMark: positive('highWaterMark', options.highWaterMark, 1024 * 1024),
-    durable,
-    signal: options.signal,
-    connection: {
-      url,
-      sockJsFraming: options.sockJsFraming !== false,
-      tls: options.tls,
-      heartbeatMs: positive('heartbeatMs', options.heartbeatMs, 20_000, true),
-      reconnect: options.reconnect === false ? false : options.reconnect === true || options.reconnect === undefined ? {} : options.reconnect,
-      maxMessageBytes: positive('maxMessageBytes', options.maxMessageBytes, 10 * 1024 * 1024),
-      handshakeTimeoutMs: 10_000,
-      logger: options.logger ?? defaultLogger,
-    },
-  });
+  const app = new MsbApp<T>(loaded, subServices, appOptions(options, { url, closeOnSignals, durable }));
   if (options.signal?.aborted) {
     await app.close();
     return app;

@@ -32,12 +32,6 @@ export interface ConnectionOptions {
   eventsWaiting?: () => boolean;
 }
 
-/** The reconnect plan, for messages: `500 ms, growing to 30000 ms`. */
-export function describeReconnect(reconnect: ReconnectOptions | false): string {
-  if (reconnect === false) return 'reconnecting is off';
-  return `retrying with a growing delay from ${reconnect.initialDelayMs ?? 500} ms up to ${reconnect.maxDelayMs ?? 30_000} ms`;
-}
-
 export interface ConnectionEvents {
   connecting: [];
   open: [];

@@ -1,4 +1,4 @@
-import type { AppCounters } from './app';
+import type { AppCounters } from './app-events';
 import { formatMetrics } from '../util/prometheus';
 import type { MetricFamily } from '../util/prometheus';
 

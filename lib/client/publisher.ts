@@ -1,11 +1,22 @@
+/*
+ * Delivery of the events `emit()` accepted. The rules of delivery are stated once, on the class
+ * below; the parts it drives each own one piece: the outbox (where each event is), the ack tracker
+ * (what an answer can be matched to), the waiters (who waits for what), the drop log and a
+ * gateway's per-service counts.
+ */
 import { MsbClosedError, MsbDroppedError, MsbPublishError, MsbTimeoutError } from '../errors';
 import type { MsbError, MsbOutboxError } from '../errors';
 import type { StatusCode } from '../protocol';
 import { Deque } from '../util/deque';
+import { AckTracker } from './acknowledgements';
+import { DeliveryWaiters } from './delivery-waiters';
+import { DropLog } from './drop-log';
 import { Outbox } from './outbox';
 import type { OutboxCounters, OutboxLimits, OutgoingEvent } from './outbox';
 import type { LoggedEvent, OutboxLog } from './outbox-log';
 import type { Logger } from './logger';
+import { PerServiceCounts } from './service-counters';
+import type { ServiceCounters } from './service-counters';
 
 /** What the publisher needs from the app that owns it. */
 export interface PublisherHost {
@@ -37,65 +48,46 @@ export interface PublisherOptions {
   durable?: { log: OutboxLog; events: LoggedEvent[] };
 }
 
-interface AckWaiter {
-  resolve(): void;
-  reject(error: MsbError): void;
-}
-
-interface FlushWaiter {
-  /** Resolves once every event up to this sequence number is finished. */
-  upTo: number;
-  resolve(): void;
-  reject(error: MsbError): void;
-  timer?: NodeJS.Timeout;
-}
-
-const DROP_LOG_INTERVAL_MS = 1000;
-
-/** The delivery counters of one service of a gateway connection. */
-export type ServiceCounters = Pick<OutboxCounters, 'accepted' | 'acknowledged' | 'refused' | 'dropped' | 'queued' | 'inFlight'>;
-
-type Tally = Pick<ServiceCounters, 'accepted' | 'acknowledged' | 'refused' | 'dropped'>;
-
-/** `E {"uuid":"…` : the uuid of an encoded event (uuids need no JSON escaping). */
-function uuidOf(message: string): string {
-  return message.slice(11, message.indexOf('"', 11));
-}
-
 /**
- * Delivery of accepted events: the outbox, the in-flight window, acknowledgements, backpressure,
- * the durable log and the reporting of drops. The app tells it what happens on the connection
- * (`opened`, `registered`, `lost`, statuses); it decides what to send and when an `emit()` resolves.
+ * Delivery of accepted events. The app tells it what happens on the connection (`opened`,
+ * `registered`, `lost`, statuses); it decides what to send and when an `emit()` resolves.
+ * The README's "Delivery guarantees" says the same in words. The invariants:
  *
- * Two bounds, never mixed: while registered, the in-flight window and the socket's high-water
- * mark make `emit()` wait and nothing is dropped; while not registered, never-sent events wait in
- * the offline cache, whose bound drops the oldest of them (counted, reported, summarised in the log).
+ * 1. **Every accepted event finishes exactly once**: acknowledged (`IO_PUBLISHED`, or written to the
+ *    open socket when the MSB does not acknowledge), refused (`NIO_*EVENT_FORWARDING_ERROR`, or a
+ *    1009 close twice with it oldest in flight), or dropped (offline cache full, gateway sub-service
+ *    removed); or it is left at `close()` (with a durable log: on disk, for the next start).
+ * 2. **Order**: events are sent in `emit()` order; after a loss, the events in flight go first (the
+ *    resend list), then the never-sent ones. The MSB answers each `E` in order, so an answer is
+ *    about the oldest event in flight; answers due for events already put back are skipped.
+ * 3. **Two bounds, never mixed**: while registered, the in-flight window and the socket's high-water
+ *    mark make `emit()` wait and nothing is dropped; while not registered, never-sent events wait in
+ *    the offline cache, whose bound drops the oldest of them (counted, reported, summarised in the
+ *    log). An event handed to a socket once is never dropped.
+ * 4. **When `emit()` resolves**: while registered, once its event reached the socket; while not, once
+ *    cached; with `acknowledged`, at its outcome (rejecting on refusal or drop); with a durable log,
+ *    never before the event is on disk, and an event whose write failed is never sent.
+ * 5. **Acknowledgement mode per connection**: an MSB that sends no `IO_PUBLISHED` within
+ *    `ackTimeoutMs` is taken not to acknowledge; the mode never changes within a connection.
  */
 export class Publisher {
   private readonly outbox: Outbox;
   private readonly log?: OutboxLog;
+  private readonly acks: AckTracker;
+  private readonly waiters = new DeliveryWaiters();
+  private readonly drops: DropLog;
   private isRegistered = false;
   private closed = false;
   private nextSeq = 1;
   private highestTakenSeq = 0;
   /** Sequence numbers accepted whose durable write has not completed, in order. */
   private readonly writing = new Deque<number>();
-  /** emit() calls waiting for their event to reach the socket (backpressure), oldest first. */
-  private readonly sendWaiters = new Deque<{ seq: number; resolve: () => void }>();
-  private readonly ackWaiters = new Map<number, AckWaiter>();
-  private flushWaiters: FlushWaiter[] = [];
   private unwrittenBytes = 0;
+  /** Counts sockets: a write callback of an earlier one says nothing about the current one. */
   private generation = 0;
-  private noAckMode = false;
-  private ackSeenOnConnection = false;
-  private ackTimer?: NodeJS.Timeout;
-  /** Answers still due on this socket for events already put back in the queue. */
-  private staleAnswers = 0;
   private tooBigSuspect?: number;
-  private unexpectedAcks = 0;
-  private readonly drops = { sinceLog: 0, lastLogAt: 0, timer: undefined as NodeJS.Timeout | undefined };
   /** Per-service counts, kept only for a gateway connection. */
-  private perService?: Map<string, Tally>;
+  private perService?: PerServiceCounts;
 
   constructor(
     private readonly host: PublisherHost,
@@ -104,6 +96,16 @@ export class Publisher {
     const restored = options.durable?.events ?? [];
     this.outbox = new Outbox(options.limits, restored);
     for (const e of restored) this.nextSeq = Math.max(this.nextSeq, e.seq + 1);
+    this.acks = new AckTracker({
+      inFlight: () => this.outbox.inFlightCount,
+      isOpen: () => host.isOpen(),
+      takeAsDelivered: (n) => {
+        this.takeAsDelivered(n);
+        this.pump();
+      },
+      logger: host.logger,
+    }, options.ackTimeoutMs);
+    this.drops = new DropLog(options.limits, host.logger, () => this.outbox.counters().dropped);
     this.log = options.durable?.log;
     this.log?.setLiveEvents(() => this.outbox.live());
     this.log?.setErrorHandler((e) => host.report(e));
@@ -121,34 +123,17 @@ export class Publisher {
 
   /** Keeps counters per service from now on (a gateway: several services share this outbox). */
   countPerService(): void {
-    this.perService ??= new Map();
+    this.perService ??= new PerServiceCounts();
   }
 
-  /** The counters of one service (needs {@link countPerService}); waiting and in-flight counts are found by a scan. */
+  /** The counters of one service (needs {@link countPerService}). */
   serviceCounters(uuid: string): ServiceCounters {
-    const t = this.perService?.get(uuid) ?? { accepted: 0, acknowledged: 0, refused: 0, dropped: 0 };
-    let queued = 0;
-    let inFlight = 0;
-    const live = this.outbox.live();
-    const sent = new Set(this.outbox.inFlightEvents());
-    for (const e of live) {
-      if (uuidOf(e.message) !== uuid) continue;
-      if (sent.has(e)) inFlight++;
-      else queued++;
-    }
-    return { ...t, queued, inFlight };
-  }
-
-  private tally(event: OutgoingEvent, field: keyof Tally): void {
-    const uuid = uuidOf(event.message);
-    let t = this.perService!.get(uuid);
-    if (!t) this.perService!.set(uuid, (t = { accepted: 0, acknowledged: 0, refused: 0, dropped: 0 }));
-    t[field]++;
+    return (this.perService ?? new PerServiceCounts()).of(uuid, this.outbox);
   }
 
   counters(): OutboxCounters {
     const c = this.outbox.counters();
-    return { ...c, queued: c.queued + this.writing.length, unexpectedAcks: this.unexpectedAcks };
+    return { ...c, queued: c.queued + this.writing.length, unexpectedAcks: this.acks.unexpected };
   }
 
   /**
@@ -159,7 +144,7 @@ export class Publisher {
     // One shape for every event (correlationId present, maybe undefined): the hot path stays monomorphic.
     const event: OutgoingEvent = { seq: this.nextSeq++, eventId, correlationId, message };
     this.outbox.countAccepted();
-    if (this.perService) this.tally(event, 'accepted');
+    if (this.perService) this.perService.count(event, 'accepted');
     if (!this.log) {
       this.enqueue(event);
       return this.settlement(event, acknowledged);
@@ -170,7 +155,7 @@ export class Publisher {
         this.writing.shift();
         if (error) {
           // Never sent: an event the caller was told failed must not reach the MSB.
-          this.settleFlushWaiters();
+          if (this.waiters.flushing) this.waiters.finishedBelow(this.lowestPendingSeq());
           reject(error);
           return;
         }
@@ -190,67 +175,53 @@ export class Publisher {
   /** The service is no longer registered on the open socket (a refusal): hold events, count them as cached. */
   unregistered(): void {
     this.isRegistered = false;
-    this.releaseSendWaiters(Infinity);
+    this.waiters.sentUpTo(Infinity);
     this.trimOffline();
   }
 
-  /**
-   * A new socket is open. An MSB found not to acknowledge is taken to behave the same on the
-   * new connection (no second wait of `ackTimeoutMs`), unless it did send an `IO_PUBLISHED`
-   * after all: then acknowledgements are expected again. The mode never changes within a
-   * connection, where a late answer could not be matched to its event.
-   */
+  /** A new socket is open. */
   opened(): void {
     this.generation++;
     this.unwrittenBytes = 0;
-    if (this.noAckMode && this.ackSeenOnConnection) this.noAckMode = false;
-    this.ackSeenOnConnection = false;
-    this.staleAnswers = 0;
+    this.acks.opened();
   }
 
   /** The socket closed: events in flight go back to be sent first, waiting emits count as cached. */
   lost(code: number): void {
-    clearTimeout(this.ackTimer);
-    this.ackTimer = undefined;
+    this.acks.stop();
     this.isRegistered = false;
     this.generation++;
     this.unwrittenBytes = 0;
     this.refuseTooBigAfterRepeatedClose(code);
     const back = this.outbox.requeueInFlight();
     if (back > 0) this.host.logger.debug(`${back} events sent but not acknowledged will be sent again after reconnecting`);
-    this.releaseSendWaiters(Infinity);
+    this.waiters.sentUpTo(Infinity);
     this.trimOffline();
   }
 
   /** `IO_PUBLISHED`: the oldest event in flight is delivered. */
   published(): void {
-    if (this.consumeStale()) return;
-    this.ackSeenOnConnection = true;
-    if (this.noAckMode) {
-      // Events written in this mode already counted as delivered; a late answer cannot be matched to one.
-      this.noteUnexpectedAck('while acknowledgements were taken as missing on this connection');
-      return;
-    }
+    if (this.acks.stale() || !this.acks.published()) return;
     const event = this.outbox.acknowledge();
     if (!event) {
-      this.noteUnexpectedAck('with no event in flight');
+      this.acks.unexpectedAck('with no event in flight');
       return;
     }
-    if (this.perService) this.tally(event, 'acknowledged');
+    if (this.perService) this.perService.count(event, 'acknowledged');
     this.finished(event);
-    this.settleAck(event.seq);
+    this.waiters.settle(event.seq);
     this.pump();
   }
 
   /** `NIO_*EVENT_FORWARDING_ERROR`: the oldest event in flight is refused; not retried. */
   refused(status: StatusCode): void {
-    if (this.consumeStale()) return;
+    if (this.acks.stale()) return;
     const event = this.outbox.refuse();
-    if (event && this.perService) this.tally(event, 'refused');
+    if (event && this.perService) this.perService.count(event, 'refused');
     const error = new MsbPublishError(status, event?.eventId ?? '(unknown)', event?.correlationId);
     if (event) {
       this.finished(event);
-      this.settleAck(event.seq, error);
+      this.waiters.settle(event.seq, error);
     }
     this.host.report(error);
     this.pump();
@@ -261,9 +232,8 @@ export class Publisher {
    * refused every event in flight with it. They are sent again after registering anew.
    */
   unauthorized(): void {
-    if (this.consumeStale()) return;
-    const n = this.outbox.requeueInFlight();
-    this.staleAnswers = Math.max(0, n - 1);
+    if (this.acks.stale()) return;
+    this.acks.putBack(this.outbox.requeueInFlight());
     this.unregistered();
   }
 
@@ -277,10 +247,7 @@ export class Publisher {
     const prefixes = [...uuids].map((u) => `E {"uuid":${JSON.stringify(u)},`);
     const gone = this.outbox.discardWaiting((e) => prefixes.some((p) => e.message.startsWith(p)));
     for (const d of gone) {
-      if (this.perService) this.tally(d, 'dropped');
-      this.finished(d);
-      this.settleAck(d.seq, new MsbClosedError(`Event ${d.eventId} #${d.seq} was not sent: its service was removed from the gateway`));
-      this.host.dropped({ eventId: d.eventId, ...(d.correlationId !== undefined ? { correlationId: d.correlationId } : {}), seq: d.seq });
+      this.drop(d, new MsbClosedError(`Event ${d.eventId} #${d.seq} was not sent: its service was removed from the gateway`));
     }
     if (gone.length > 0) this.host.logger.warn(`Dropped ${gone.length} event${gone.length === 1 ? '' : 's'} not yet sent for gateway sub-services that were removed`);
   }
@@ -294,16 +261,9 @@ export class Publisher {
     if (this.closed) return Promise.reject(new MsbClosedError('The app is closed'));
     const upTo = this.nextSeq - 1;
     if (this.lowestPendingSeq() > upTo) return Promise.resolve();
-    return new Promise<void>((resolve, reject) => {
-      const waiter: FlushWaiter = { upTo, resolve, reject };
-      if (timeoutMs !== undefined) {
-        waiter.timer = setTimeout(() => {
-          this.flushWaiters = this.flushWaiters.filter((w) => w !== waiter);
-          reject(new MsbTimeoutError(`flush(): ${this.pending} events were still not acknowledged after ${timeoutMs} ms (${this.outbox.inFlightCount} in flight, state: ${this.isRegistered ? 'registered' : 'not registered'})`));
-        }, timeoutMs);
-      }
-      this.flushWaiters.push(waiter);
-    });
+    return this.waiters.untilFinished(upTo, timeoutMs, () => new MsbTimeoutError(
+      `flush(): ${this.pending} events were still not acknowledged after ${timeoutMs} ms (${this.outbox.inFlightCount} in flight, state: ${this.isRegistered ? 'registered' : 'not registered'})`,
+    ));
   }
 
   /**
@@ -312,18 +272,13 @@ export class Publisher {
    */
   async close(): Promise<OutgoingEvent[]> {
     this.closed = true;
-    clearTimeout(this.ackTimer);
-    this.logDropSummary();
-    clearTimeout(this.drops.timer);
-    this.releaseSendWaiters(Infinity);
+    this.acks.stop();
+    this.drops.close();
     const why = this.log ? 'the app closed before the MSB acknowledged it; it stays in the durable outbox' : 'the app closed before the MSB acknowledged it';
-    for (const [seq, w] of this.ackWaiters) w.reject(new MsbClosedError(`Event #${seq}: ${why}`));
-    this.ackWaiters.clear();
-    for (const w of this.flushWaiters) {
-      clearTimeout(w.timer);
-      w.reject(new MsbClosedError(`flush(): the app closed with ${this.pending} events not acknowledged`));
-    }
-    this.flushWaiters = [];
+    this.waiters.close(
+      (seq) => new MsbClosedError(`Event #${seq}: ${why}`),
+      () => new MsbClosedError(`flush(): the app closed with ${this.pending} events not acknowledged`),
+    );
     const left = this.outbox.drain();
     await this.log?.close();
     return left;
@@ -339,13 +294,9 @@ export class Publisher {
 
   /** When the emit() of `event` resolves. */
   private settlement(event: OutgoingEvent, acknowledged: boolean): Promise<void> {
-    if (acknowledged) {
-      return new Promise<void>((resolve, reject) => this.ackWaiters.set(event.seq, { resolve, reject }));
-    }
+    if (acknowledged) return this.waiters.untilAcknowledged(event.seq);
     // Backpressure: while registered, resolve once the event reached the socket; offline, it is cached now.
-    if (this.isRegistered && event.seq > this.highestTakenSeq && this.host.isOpen()) {
-      return new Promise<void>((resolve) => this.sendWaiters.push({ seq: event.seq, resolve }));
-    }
+    if (this.isRegistered && event.seq > this.highestTakenSeq && this.host.isOpen()) return this.waiters.untilSent(event.seq);
     return Promise.resolve();
   }
 
@@ -356,7 +307,7 @@ export class Publisher {
     while (
       this.outbox.waiting > 0 &&
       this.unwrittenBytes < this.options.highWaterMark &&
-      (this.noAckMode || this.outbox.windowOpen) &&
+      (this.acks.noAckMode || this.outbox.windowOpen) &&
       this.host.isOpen()
     ) {
       const next = this.outbox.take()!;
@@ -367,24 +318,12 @@ export class Publisher {
         // Callbacks of a socket that has since closed say nothing about the current one.
         if (generation !== this.generation) return;
         this.unwrittenBytes -= size;
-        if (!err && this.noAckMode) this.takeAsDelivered(1);
+        if (!err && this.acks.noAckMode) this.takeAsDelivered(1);
         if (this.unwrittenBytes < this.options.highWaterMark / 2) this.pump();
       });
-      this.releaseSendWaiters(next.seq);
-      if (!this.noAckMode && !this.ackSeenOnConnection && !this.ackTimer) this.startAckTimer();
+      this.waiters.sentUpTo(next.seq);
+      this.acks.sent();
     }
-  }
-
-  private startAckTimer(): void {
-    this.ackTimer = setTimeout(() => {
-      this.ackTimer = undefined;
-      if (this.ackSeenOnConnection || this.outbox.inFlightCount === 0 || !this.host.isOpen()) return;
-      this.noAckMode = true;
-      const n = this.outbox.inFlightCount;
-      this.host.logger.warn(`The MSB sent no IO_PUBLISHED within ${this.options.ackTimeoutMs} ms; on this connection an event counts as delivered once written to the open socket (${n} taken as delivered)`);
-      this.takeAsDelivered(n);
-      this.pump();
-    }, this.options.ackTimeoutMs);
   }
 
   /** No-acknowledgement mode: the oldest `n` events in flight are delivered. */
@@ -392,99 +331,35 @@ export class Publisher {
     for (let i = 0; i < n; i++) {
       const event = this.outbox.acknowledge();
       if (!event) return;
-      if (this.perService) this.tally(event, 'acknowledged');
+      if (this.perService) this.perService.count(event, 'acknowledged');
       this.finished(event);
-      this.settleAck(event.seq);
+      this.waiters.settle(event.seq);
     }
   }
 
   private trimOffline(): void {
     for (const d of this.outbox.trimOffline()) {
-      if (this.perService) this.tally(d, 'dropped');
-      this.finished(d);
-      this.settleAck(d.seq, new MsbDroppedError(d.eventId, d.correlationId, d.seq));
-      this.host.dropped({ eventId: d.eventId, ...(d.correlationId !== undefined ? { correlationId: d.correlationId } : {}), seq: d.seq });
-      this.noteDrop();
+      this.drop(d, new MsbDroppedError(d.eventId, d.correlationId, d.seq));
+      this.drops.note();
     }
   }
 
-  /** Drops are logged as a summary at most once a second, never one line per event. */
-  private noteDrop(): void {
-    this.drops.sinceLog++;
-    if (this.drops.timer) return;
-    const wait = this.drops.lastLogAt + DROP_LOG_INTERVAL_MS - Date.now();
-    if (wait <= 0) {
-      this.logDropSummary();
-      return;
-    }
-    this.drops.timer = setTimeout(() => {
-      this.drops.timer = undefined;
-      this.logDropSummary();
-    }, wait);
-    this.drops.timer.unref();
-  }
-
-  private logDropSummary(): void {
-    if (this.drops.sinceLog === 0) return;
-    const { maxQueued, maxQueuedBytes } = this.options.limits;
-    const bound = `${Number.isFinite(maxQueued) ? `${maxQueued} events / ` : ''}${maxQueuedBytes} bytes`;
-    const total = this.outbox.counters().dropped;
-    const n = this.drops.sinceLog;
-    this.host.logger.warn(`Offline event cache full (${bound}): dropped ${n.toLocaleString('en')} event${n === 1 ? '' : 's'} in the last second; ${total.toLocaleString('en')} so far (oldest first)`);
-    this.drops.sinceLog = 0;
-    this.drops.lastLogAt = Date.now();
+  /** A dropped event: counted, finished, its waiter rejected with `error`, reported to the app. */
+  private drop(d: OutgoingEvent, error: MsbError): void {
+    if (this.perService) this.perService.count(d, 'dropped');
+    this.finished(d);
+    this.waiters.settle(d.seq, error);
+    this.host.dropped({ eventId: d.eventId, ...(d.correlationId !== undefined ? { correlationId: d.correlationId } : {}), seq: d.seq });
   }
 
   private finished(event: OutgoingEvent): void {
     this.log?.finish(event.seq);
-    if (this.flushWaiters.length > 0) this.settleFlushWaiters();
-  }
-
-  private settleAck(seq: number, error?: MsbError): void {
-    if (this.ackWaiters.size === 0) return;
-    const waiter = this.ackWaiters.get(seq);
-    if (!waiter) return;
-    this.ackWaiters.delete(seq);
-    if (error) waiter.reject(error);
-    else waiter.resolve();
+    if (this.waiters.flushing) this.waiters.finishedBelow(this.lowestPendingSeq());
   }
 
   private lowestPendingSeq(): number {
     const writing = this.writing.peek();
     return Math.min(this.outbox.lowestPendingSeq(), writing ?? Infinity);
-  }
-
-  private settleFlushWaiters(): void {
-    if (this.flushWaiters.length === 0) return;
-    const low = this.lowestPendingSeq();
-    const still: FlushWaiter[] = [];
-    for (const w of this.flushWaiters) {
-      if (w.upTo < low) {
-        clearTimeout(w.timer);
-        w.resolve();
-      } else still.push(w);
-    }
-    this.flushWaiters = still;
-  }
-
-  /** Resolves the emit() calls waiting for events up to `seq` (FIFO). */
-  private releaseSendWaiters(seq: number): void {
-    for (let w = this.sendWaiters.peek(); w && w.seq <= seq; w = this.sendWaiters.peek()) {
-      this.sendWaiters.shift();
-      w.resolve();
-    }
-  }
-
-  private noteUnexpectedAck(when: string): void {
-    if (this.unexpectedAcks++ > 0) return;
-    this.host.logger.warn(`Ignoring an IO_PUBLISHED ${when}; such answers are counted (counters().unexpectedAcks) and not logged again`);
-  }
-
-  /** Answers to events that were already put back in the queue are ignored. */
-  private consumeStale(): boolean {
-    if (this.staleAnswers === 0) return false;
-    this.staleAnswers--;
-    return true;
   }
 
   /**
@@ -505,10 +380,10 @@ export class Publisher {
     }
     this.tooBigSuspect = undefined;
     this.outbox.refuse();
-    if (this.perService) this.tally(head, 'refused');
+    if (this.perService) this.perService.count(head, 'refused');
     const error = new MsbPublishError('CLOSED_1009_MESSAGE_TOO_BIG', head.eventId, head.correlationId);
     this.finished(head);
-    this.settleAck(head.seq, error);
+    this.waiters.settle(head.seq, error);
     this.host.report(error);
   }
 }
