@@ -40,4 +40,12 @@ export default tseslint.config(
   // the command line is a user of the package: the public entry points only
   layer('cli', ['../*', '!../index', '!../broker', '!../testing', '../broker/*', '../testing/*']),
   layer('broker', ['../client', '../client/*', '../cli', '../cli/*', '../decorators', '../decorators/*', '../metadata', '../metadata/*', '../protocol/*']),
+  // one tsconfig compiles lib and test, so mocha's globals type-check in lib too: lint refuses them
+  {
+    files: ['lib/**/*.ts'],
+    rules: {
+      'no-restricted-globals': ['error', ...['describe', 'context', 'it', 'specify', 'before', 'after', 'beforeEach', 'afterEach', 'suite', 'test', 'setup', 'teardown', 'suiteSetup', 'suiteTeardown', 'run', 'xit', 'xdescribe']
+        .map((name) => ({ name, message: `${name} is a mocha global: test code belongs in test/` }))],
+    },
+  },
 );

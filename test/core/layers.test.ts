@@ -51,4 +51,13 @@ describe('the layers are enforced by the linter', function () {
       expect(await layerProblems(path, code), `${path}: ${code}`).to.deep.equal([]);
     }
   });
+
+  it('refuses mocha globals in lib/ (one tsconfig type-checks lib and test together)', async () => {
+    const eslint = new ESLint({ cwd: ROOT });
+    const code = "export function helper(): void {\n  it('runs', () => undefined);\n}\n";
+    const [inLib] = await eslint.lintText(code, { filePath: join(ROOT, 'lib/client/x.ts') });
+    expect(inLib.messages.map((m) => m.message)).to.deep.equal(["Unexpected use of 'it'. it is a mocha global: test code belongs in test/"]);
+    const [inTest] = await eslint.lintText(code, { filePath: join(ROOT, 'test/client/x.ts') });
+    expect(inTest.messages).to.deep.equal([]);
+  });
 });
