@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import { BrokerContext } from './context';
 import type { BrokerEvents } from './context';
 import { Dashboard } from './dashboard';
-import type { FlowDefinition } from './flows';
+import type { FlowDefinition } from './flow-compiler';
 import { BrokerMetrics } from './metrics';
 import type { BrokerOptions, BrokerStats, ServiceInfo } from './options';
 import { BrokerPorts } from './ports';

@@ -1,5 +1,5 @@
 import type { RegistrationBody } from '../protocol';
-import type { FlowDefinition } from './flows';
+import type { FlowDefinition } from './flow-compiler';
 
 /** Where the broker writes its log lines; `console` fits. */
 export interface BrokerLogger {

@@ -1,7 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isPlainObject } from '../protocol';
 import { DeliveryError } from './errors';
-import { FlowError, FlowLimitError, StoredFlow, flowView } from './flows';
+import { FlowError } from './flow-compiler';
+import { FlowLimitError, StoredFlow, flowView } from './flows';
 import { sameSecret } from './tokens';
 import { HttpError, cleanPath, parseJsonBody, readBody, sendJson, sendJsonText } from './http';
 import type { ServiceRecord } from './registry';

@@ -2,7 +2,8 @@ import { DEFAULT_MAX_JSON_DEPTH, encodeCall, encodeConfiguration, excerptOf, jso
 import type { ConfigurationMessage, EventMessage, FunctionCallMessage } from '../protocol';
 import type { BrokerContext } from './context';
 import { DeliveryError } from './errors';
-import { CallTooLargeError, FlowLimitError, StoredFlow, buildParameters } from './flows';
+import { CallTooLargeError, buildParameters } from './flow-mapping';
+import { FlowLimitError, StoredFlow } from './flows';
 import type { ServiceRecord } from './registry';
 import { Session } from './session';
 

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { FlowError, startBroker } from '../../lib/broker';
-import { buildParameters, compileFlow } from '../../lib/broker/flows';
+import { compileFlow } from '../../lib/broker/flow-compiler';
+import { buildParameters } from '../../lib/broker/flow-mapping';
 import { JsonPointerError, getPointer, setPointer } from '../../lib/broker/json-pointer';
 import { BrokerFixture, TestClient, bodyOf, isPublishAnswer, smartObject, uid, waitFor } from './helpers';
 

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { CallTooLargeError, FlowLimitError, startBroker } from '../../lib/broker';
-import { buildParameters } from '../../lib/broker/flows';
+import { buildParameters } from '../../lib/broker/flow-mapping';
 import { MsbOptionsError } from '../../lib/errors';
 import { FlowStore } from '../../lib/broker/flows';
 import { WarningLimiter } from '../../lib/broker/log-limiter';
