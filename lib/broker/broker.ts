@@ -8,7 +8,7 @@ import type { BrokerOptions, BrokerStats, ServiceInfo } from './options';
 import { BrokerPorts } from './ports';
 import type { MsbPortUrls } from './ports';
 import { restBackend } from './rest-backend';
-import type { RestBackend } from './rest';
+import type { RestBackend } from './rest-routes';
 import { Router } from './router';
 import { SessionHandler } from './session-handler';
 

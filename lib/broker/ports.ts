@@ -6,7 +6,8 @@ import { PING, excerptOf } from '../protocol';
 import type { BrokerContext } from './context';
 import type { Dashboard } from './dashboard';
 import { cleanPath, sendJson } from './http';
-import { RestBackend, RestScope, restHandler } from './rest';
+import { restHandler } from './rest';
+import type { RestBackend, RestScope } from './rest-routes';
 import { Listener, listen, refuseUpgrade, websocketFraming } from './server';
 import { Session, SessionHost } from './session';
 

@@ -1,9 +1,9 @@
 import type { BrokerContext } from './context';
-import type { RestBackend } from './rest';
+import type { RestBackend } from './rest-routes';
 import type { Router } from './router';
 
 /*
- * What the REST API may do to a broker, and nothing more: the routes in rest.ts see this object,
+ * What the REST API may do to a broker, and nothing more: the routes (rest-routes.ts) see this object,
  * never the broker, so a route cannot reach a session or a limit counter it was not given.
  */
 
