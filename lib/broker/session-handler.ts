@@ -5,6 +5,7 @@ import type { BrokerLogger } from './options';
 import type { Router } from './router';
 import { FairScheduler } from './scheduler';
 import { checkSelfDescription } from './self-description';
+import type { DescribedService } from './self-description';
 import type { Session, SessionHost } from './session';
 
 /*
@@ -104,7 +105,7 @@ export class SessionHandler implements SessionHost {
   }
 
   private register(c: Session, sd: RegistrationBody, text: string): void {
-    const { registry, tokens, options } = this.ctx;
+    const registry = this.ctx.registry;
     const check = checkSelfDescription(sd);
     const uuid = typeof sd.uuid === 'string' ? sd.uuid : undefined;
     if (check.problems.length) {
@@ -116,25 +117,9 @@ export class SessionHandler implements SessionHost {
       return this.reject(c, Status.NIO_ALREADY_CONNECTED, `service ${taken} is held by another live connection`, top.uuid);
     }
     const already = registry.get(top.uuid);
-    // A uuid verified once stays bound to its token, in every mode: nobody else can take it over
-    // while it is offline. Sub-services of a gateway may carry tokens of their own; without one,
-    // the gateway's token stands for them.
-    for (const s of check.services.slice(1)) {
-      const token = typeof s.selfDescription.token === 'string' ? s.selfDescription.token : sd.token;
-      if (tokens.isClaimed(s.uuid)) {
-        const problem = tokens.verify(token, s.uuid);
-        if (problem) return this.reject(c, Status.NIO_REGISTRATION_ERROR, `token refused for sub-service ${s.uuid}: ${problem}`, top.uuid);
-      }
-    }
-    let verified = false;
-    if (tokens.isIssued(sd.token) || tokens.isClaimed(top.uuid) || options.strictTokens) {
-      const problem = tokens.verify(sd.token, top.uuid);
-      if (problem && (options.strictTokens || tokens.isClaimed(top.uuid))) {
-        return this.reject(c, Status.NIO_REGISTRATION_ERROR, `token refused: ${problem}`, top.uuid);
-      }
-      verified = problem === undefined;
-    }
-    const records = registry.register(check.services, c, verified, text.length);
+    const tokenCheck = this.checkTokens(sd, check.services);
+    if (typeof tokenCheck === 'string') return this.reject(c, Status.NIO_REGISTRATION_ERROR, tokenCheck, top.uuid);
+    const records = registry.register(check.services, c, tokenCheck, text.length);
     if (!Array.isArray(records)) {
       this.ctx.refused.services++;
       return this.reject(c, Status.NIO_REGISTRATION_ERROR, `registration refused: ${records.message}`, top.uuid);
@@ -153,6 +138,29 @@ export class SessionHandler implements SessionHost {
         ...(r.parent !== undefined ? { parent: r.parent } : {}),
       });
     }
+  }
+
+  /**
+   * Whether the registration's tokens let it in: the reason it is refused, or whether the top
+   * service is verified (registered with a token this broker issued for it).
+   */
+  private checkTokens(sd: RegistrationBody, services: DescribedService[]): string | boolean {
+    const { tokens, options } = this.ctx;
+    const top = services[0];
+    // A uuid verified once stays bound to its token, in every mode: nobody else can take it over
+    // while it is offline. Sub-services of a gateway may carry tokens of their own; without one,
+    // the gateway's token stands for them.
+    for (const s of services.slice(1)) {
+      const token = typeof s.selfDescription.token === 'string' ? s.selfDescription.token : sd.token;
+      if (tokens.isClaimed(s.uuid)) {
+        const problem = tokens.verify(token, s.uuid);
+        if (problem) return `token refused for sub-service ${s.uuid}: ${problem}`;
+      }
+    }
+    if (!(tokens.isIssued(sd.token) || tokens.isClaimed(top.uuid) || options.strictTokens)) return false;
+    const problem = tokens.verify(sd.token, top.uuid);
+    if (problem && (options.strictTokens || tokens.isClaimed(top.uuid))) return `token refused: ${problem}`;
+    return problem === undefined;
   }
 
   private publish(c: Session, e: EventMessage): void {
