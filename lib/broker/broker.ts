@@ -1,12 +1,11 @@
 import { EventEmitter } from 'node:events';
+import type { BrokerEvents } from './broker-events';
 import { BrokerContext } from './context';
-import type { BrokerEvents } from './context';
 import { Dashboard } from './dashboard';
 import type { FlowDefinition } from './flow-compiler';
 import { BrokerMetrics } from './metrics';
-import type { BrokerOptions, BrokerStats, ServiceInfo } from './options';
+import type { BrokerOptions, BrokerStats, MsbPortUrls, ServiceInfo } from './options';
 import { BrokerPorts } from './ports';
-import type { MsbPortUrls } from './ports';
 import { restBackend } from './rest-backend';
 import type { RestBackend } from './rest-routes';
 import { Router } from './router';
@@ -18,8 +17,8 @@ import { SessionHandler } from './session-handler';
  * flows and delivery; rest-backend.ts: what REST may do). Nothing here runs per message.
  */
 
-export type { BrokerEvents } from './context';
-export type { MsbPortUrls } from './ports';
+export type { BrokerEvents } from './broker-events';
+export type { MsbPortUrls } from './options';
 
 /**
  * A local MSB broker: the websocket interface (SockJS and raw framing), the integration-flow

@@ -21,6 +21,18 @@ export interface MsbPorts {
   flows?: number;
 }
 
+/** URLs of the MSB-style separate ports, when `msbPorts` is on. */
+export interface MsbPortUrls {
+  websocketUrl: string;
+  websocketPort: number;
+  websocketTlsUrl?: string;
+  websocketTlsPort?: number;
+  smartObjectsUrl: string;
+  smartObjectsPort: number;
+  flowsUrl: string;
+  flowsPort: number;
+}
+
 /** Options of {@link startBroker}. */
 export interface BrokerOptions {
   /** Port of the all-in-one server (websocket + REST); default 0 = any free port. */

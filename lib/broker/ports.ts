@@ -5,6 +5,7 @@ import { WebSocketServer } from 'ws';
 import { PING, excerptOf } from '../protocol';
 import type { BrokerContext } from './context';
 import type { Dashboard } from './dashboard';
+import type { MsbPortUrls } from './options';
 import { cleanPath, sendJson } from './http';
 import { restHandler } from './rest';
 import type { RestBackend, RestScope } from './rest-routes';
@@ -16,18 +17,6 @@ import { Session, SessionHost } from './session';
  * separate ones), websocket upgrades into sessions, the heartbeat timers, and a close that leaves
  * no socket or timer behind. What a session says is the session handler's business.
  */
-
-/** URLs of the MSB-style separate ports, when `msbPorts` is on. */
-export interface MsbPortUrls {
-  websocketUrl: string;
-  websocketPort: number;
-  websocketTlsUrl?: string;
-  websocketTlsPort?: number;
-  smartObjectsUrl: string;
-  smartObjectsPort: number;
-  flowsUrl: string;
-  flowsPort: number;
-}
 
 /** Where a broker listens: filled in as its ports open. */
 export interface BrokerAddresses {
