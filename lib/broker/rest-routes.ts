@@ -104,6 +104,11 @@ export function restRoutes(b: RestBackend): Route[] {
     const cls = kindOf(m);
     return s && (cls === undefined || s.class === cls) ? s : undefined;
   };
+  const serviceOr404 = (m: RegExpExecArray): ServiceRecord => {
+    const s = findService(m);
+    if (!s) throw new HttpError(404, `no ${m[1]} with uuid ${m[2]}`);
+    return s;
+  };
   const flowOr404 = (id: string): StoredFlow => {
     const f = b.flow(id);
     if (!f) throw new HttpError(404, `no integration flow with id ${id}`);
@@ -139,8 +144,7 @@ export function restRoutes(b: RestBackend): Route[] {
       pattern: new RegExp(`^/${kinds}/([^/]+)/?$`),
       scopes: SO,
       handler: (m) => {
-        const s = findService(m);
-        if (!s) throw new HttpError(404, `no ${m[1]} with uuid ${m[2]}`);
+        const s = serviceOr404(m);
         return [200, serviceView(s)];
       },
     },
@@ -149,8 +153,7 @@ export function restRoutes(b: RestBackend): Route[] {
       pattern: new RegExp(`^/${kinds}/([^/]+)/?$`),
       scopes: SO,
       handler: (m) => {
-        const s = findService(m);
-        if (!s) throw new HttpError(404, `no ${m[1]} with uuid ${m[2]}`);
+        const s = serviceOr404(m);
         if (b.forgetService(s.uuid) === 'online') {
           throw new HttpError(409, `${m[1]} ${s.uuid} is connected; it can be deleted once its connection has closed`);
         }
@@ -162,8 +165,7 @@ export function restRoutes(b: RestBackend): Route[] {
       pattern: new RegExp(`^/${kinds}/([^/]+)/configuration/?$`),
       scopes: SO,
       handler: async (m, body) => {
-        const s = findService(m);
-        if (!s) throw new HttpError(404, `no ${m[1]} with uuid ${m[2]}`);
+        const s = serviceOr404(m);
         const raw = await body();
         if (!isPlainObject(raw)) throw new HttpError(400, 'the body must be {"params": {...}} or the parameters object');
         const wrapped = isPlainObject(raw.params);
@@ -186,8 +188,7 @@ export function restRoutes(b: RestBackend): Route[] {
       pattern: new RegExp(`^/${kinds}/([^/]+)/call/?$`),
       scopes: SO,
       handler: async (m, body) => {
-        const s = findService(m);
-        if (!s) throw new HttpError(404, `no ${m[1]} with uuid ${m[2]}`);
+        const s = serviceOr404(m);
         const raw = await body();
         if (!isPlainObject(raw) || typeof raw.functionId !== 'string' || raw.functionId === '') {
           throw new HttpError(400, 'the body must be {"functionId": "...", "parameters": {...}, "correlationId"?: "..."}');
