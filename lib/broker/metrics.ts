@@ -1,6 +1,6 @@
 import { formatMetrics } from '../util/prometheus';
 import type { MetricFamily } from '../util/prometheus';
-import type { BrokerEvents } from './broker';
+import type { BrokerEvents } from './broker-events';
 import type { BrokerStats } from './options';
 
 /** What the metrics read from a broker: its events and its `stats()`. */

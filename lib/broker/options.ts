@@ -1,5 +1,5 @@
 import type { RegistrationBody } from '../protocol';
-import type { FlowDefinition } from './flows';
+import type { FlowDefinition } from './flow-compiler';
 
 /** Where the broker writes its log lines; `console` fits. */
 export interface BrokerLogger {
@@ -19,6 +19,18 @@ export interface MsbPorts {
   smartObjects?: number;
   /** Integration-flow management REST: `/integrationFlow` (MSB: 8082). */
   flows?: number;
+}
+
+/** URLs of the MSB-style separate ports, when `msbPorts` is on. */
+export interface MsbPortUrls {
+  websocketUrl: string;
+  websocketPort: number;
+  websocketTlsUrl?: string;
+  websocketTlsPort?: number;
+  smartObjectsUrl: string;
+  smartObjectsPort: number;
+  flowsUrl: string;
+  flowsPort: number;
 }
 
 /** Options of {@link startBroker}. */

@@ -1,6 +1,8 @@
 import { expect } from 'chai';
 import { CallTooLargeError, FlowError, FlowLimitError, startBroker } from '../../lib/broker';
-import { FlowStore, buildParameters, compileFlow } from '../../lib/broker/flows';
+import { FlowStore } from '../../lib/broker/flows';
+import { compileFlow } from '../../lib/broker/flow-compiler';
+import { buildParameters } from '../../lib/broker/flow-mapping';
 import { JsonPointerError } from '../../lib/broker/json-pointer';
 import { Fixture, TestClient, bodyOf, isPublishAnswer, smartObject, uid, waitFor } from '../support';
 

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { startBroker } from '../../lib/broker';
-import { compileFlow } from '../../lib/broker/flows';
+import { compileFlow } from '../../lib/broker/flow-compiler';
 import type { Broker, BrokerOptions } from '../../lib/broker';
 import { TestClient, isPublishAnswer, smartObject, within } from '../support';
 import { fuzzParams, fuzzTimeout, hostileJsonText, hostilePointer, hostileString, hostileTemplate } from './arbitraries';
