@@ -177,7 +177,7 @@ function definitionNames(sd: SelfDescription): Set<string> {
 describe('fuzz: AsyncAPI export of random services', function () {
   // The official parser takes 0.3 to 2 s a document (more on a loaded machine): a small budget in
   // npm test, and a hundredth of FUZZ_RUNS under npm run fuzz.
-  const params = fuzzParams<[ServiceSpec]>(10, 0.01);
+  const params = fuzzParams<[ServiceSpec]>(6, 0.01);
   this.timeout(fuzzTimeout(120_000, 100));
 
   it('every document parses without errors, as JSON and YAML, with an operation per event, function and configuration', async () => {
@@ -298,7 +298,7 @@ const plainService = plainEvents.chain((events) => fc.record({
 }));
 
 describe('fuzz: AsyncAPI export of plain self-descriptions', function () {
-  const params = fuzzParams<[Array<Record<string, unknown>>]>(8, 0.01);
+  const params = fuzzParams<[Array<Record<string, unknown>>]>(5, 0.01);
   this.timeout(fuzzTimeout(120_000, 100));
 
   it('whatever the broker accepts as a registration gives a document the parser reads without errors', async () => {
