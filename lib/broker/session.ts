@@ -181,11 +181,6 @@ export class Session implements ServiceOwner, Schedulable {
     this.ws.terminate();
   }
 
-  /** Resolves once the socket is closed. */
-  whenClosed(): Promise<void> {
-    return this.closedPromise;
-  }
-
   private takeToken(n: number): boolean {
     const limit = this.host.rateLimit;
     if (!limit) return true;

@@ -62,9 +62,4 @@ export class TokenStore {
     this.tokenOfUuid.set(uuid, token);
     return undefined;
   }
-
-  /** The owner the token was issued for. */
-  ownerOf(token: unknown): string | undefined {
-    return typeof token === 'string' ? this.issued.get(token)?.owner : undefined;
-  }
 }
