@@ -5,6 +5,7 @@
 export { ProtocolError, excerptOf, isPlainObject } from './errors';
 export { DEFAULT_MAX_JSON_DEPTH, jsonDepthExceeds } from './json';
 export { Status, StatusCode, isStatus } from './status';
+export { PRIORITY_NAMES, PriorityName, priorityOfName } from './priority';
 export {
   EventMessage,
   FunctionCallMessage,

@@ -1,6 +1,7 @@
 import { ProtocolError, excerptOf, isPlainObject } from './errors';
 import { DEFAULT_MAX_JSON_DEPTH, jsonDepthExceeds } from './json';
 import { StatusCode, isStatus } from './status';
+import { priorityOfName } from './priority';
 
 /** An `E` message body: one published event (spec section 7). */
 export interface EventMessage {
@@ -75,8 +76,6 @@ export interface ParseOptions {
 }
 
 const DEFAULT_MAX_LENGTH = 5_000_000;
-
-const PRIORITY_NAMES: Readonly<Record<string, number>> = { LOW: 0, MEDIUM: 1, HIGH: 2 };
 
 /** `R <json>`: a registration (self-description) message. */
 export function encodeRegistration(sd: object): string {
@@ -164,8 +163,8 @@ function normalisePriority(p: unknown, text: string): number {
   if (p === undefined || p === null) return 0;
   if (typeof p === 'number' && Number.isInteger(p)) return p;
   if (typeof p === 'string') {
-    const named = PRIORITY_NAMES[p.trim().toUpperCase()];
-    if (named !== undefined && Object.prototype.hasOwnProperty.call(PRIORITY_NAMES, p.trim().toUpperCase())) return named;
+    const named = priorityOfName(p);
+    if (named !== undefined) return named;
     if (/^\s*-?\d+\s*$/.test(p)) return Number.parseInt(p, 10);
   }
   throw new ProtocolError(`event priority must be an integer or LOW/MEDIUM/HIGH, got ${JSON.stringify(p)}`, text);
