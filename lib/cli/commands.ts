@@ -3,51 +3,20 @@ import { readFileSync } from 'node:fs';
 import { extname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { startBroker } from '../broker';
-import type { Broker, BrokerOptions, StreamedEvent } from '../broker';
-import { MsbError, asyncApiOf, isServiceClass, selfDescriptionOf, toYaml } from '../index';
+import type { Broker } from '../broker';
+import { asyncApiOf, isServiceClass, selfDescriptionOf, toYaml } from '../index';
+import { CliError } from './errors';
+import { subscribe } from './event-stream';
+import { isPlainObject, readFlowsFile } from './json';
 import { consoleLog } from './log';
+import { ADMIN_SECRET_ENV, resolveService, rest, listServices } from './rest-client';
+import type { ListedService } from './rest-client';
 
-/** A failure the user can act on: printed as one line, exit code 1 (2 for usage). */
-export class CliError extends MsbError {
-  constructor(message: string, readonly exitCode = 1) {
-    super(message);
-  }
-}
-
-/** A JSON object, not an array: the shape of the broker's answers and of a self-description's parts. */
-function isPlainObject(v: unknown): v is Record<string, unknown> {
-  return v !== null && typeof v === 'object' && !Array.isArray(v);
-}
-
-function readJsonFile(path: string, what: string): unknown {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    throw new CliError(`cannot read ${what} ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-  }
-  try {
-    return JSON.parse(text);
-  } catch (e) {
-    throw new CliError(`${what} ${path} is not valid JSON: ${(e as Error).message}`);
-  }
-}
-
-/** Flows from a file: an array of flows, `{ "flows": [...] }`, or a single flow. */
-export function readFlowsFile(path: string): BrokerOptions['flows'] {
-  const data = readJsonFile(path, 'flows file');
-  if (Array.isArray(data)) return data as BrokerOptions['flows'];
-  if (data && typeof data === 'object' && Array.isArray((data as { flows?: unknown }).flows)) return (data as { flows: BrokerOptions['flows'] }).flows;
-  if (data && typeof data === 'object') return [data] as BrokerOptions['flows'];
-  throw new CliError(`flows file ${path} must hold a flow, an array of flows or { "flows": [...] }`);
-}
-
-/**
- * The environment variable holding the broker's admin secret: read by `msb broker` (REST then
- * needs it) and sent by `msb call`/`msb config`. An environment variable rather than a flag, so
- * that it does not show in the process list or the shell history.
- */
-export const ADMIN_SECRET_ENV = 'MSB_BROKER_ADMIN_SECRET';
+export { CliError } from './errors';
+export { readFlowsFile } from './json';
+export { ADMIN_SECRET_ENV, resolveService } from './rest-client';
+export type { ListedService } from './rest-client';
+export type { WatchedEvent } from './event-stream';
 
 export interface BrokerCommandOptions {
   port: number;
@@ -152,84 +121,6 @@ export async function describeCommand(modulePath: string, exportName?: string, o
   const doc = output.asyncapi ? asyncApiOf(target) : output.showToken ? sd : maskTokens(sd);
   return output.yaml ? toYaml(doc).trimEnd() : JSON.stringify(doc, null, 2);
 }
-
-function restUrl(baseUrl: string, path: string): string {
-  return `${baseUrl.replace(/^ws/, 'http').replace(/\/+$/, '')}${path}`;
-}
-
-function authHeaders(): Record<string, string> {
-  const secret = process.env[ADMIN_SECRET_ENV];
-  return secret ? { authorization: `Bearer ${secret}` } : {};
-}
-
-async function send(baseUrl: string, method: string, path: string, body?: unknown, signal: AbortSignal = AbortSignal.timeout(10_000)): Promise<Response> {
-  try {
-    return await fetch(restUrl(baseUrl, path), {
-      method,
-      headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...authHeaders() },
-      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-      signal,
-    });
-  } catch (e) {
-    const cause = (e as { cause?: { code?: string } }).cause?.code ?? (e as Error).message;
-    throw new CliError(`cannot reach the broker at ${baseUrl}: ${cause}`);
-  }
-}
-
-async function failure(response: Response): Promise<CliError> {
-  const text = await response.text().catch(() => '');
-  let message = text;
-  try {
-    const parsed = JSON.parse(text) as unknown;
-    // the broker speaks of its REST body; the CLI user's lever is the flag
-    if (isPlainObject(parsed) && 'error' in parsed) message = String(parsed.error).replace('(force: true sends anyway)', '(--force sends anyway)');
-  } catch { /* keep the text */ }
-  const hint = response.status === 401 ? ` (set ${ADMIN_SECRET_ENV} to the broker's admin secret)` : '';
-  return new CliError(`broker answered ${response.status}: ${message}${hint}`);
-}
-
-async function rest(baseUrl: string, method: string, path: string, body?: unknown): Promise<unknown> {
-  const response = await send(baseUrl, method, path, body);
-  if (!response.ok) throw await failure(response);
-  const text = await response.text();
-  try { return JSON.parse(text); } catch { return text; }
-}
-
-/** A registered service as `GET /service` lists it. */
-export interface ListedService {
-  uuid: string;
-  name: string;
-  '@class': string;
-  connected: boolean;
-  events?: unknown;
-  functions?: unknown;
-  [key: string]: unknown;
-}
-
-async function listServices(baseUrl: string): Promise<ListedService[]> {
-  const list = await rest(baseUrl, 'GET', '/service');
-  if (!Array.isArray(list)) throw new CliError(`the broker at ${baseUrl} answered GET /service with something that is not a list`);
-  return list.filter(isPlainObject) as ListedService[];
-}
-
-/**
- * A service by uuid, else by name: the one online service of that name, else the one offline.
- *
- * @throws {CliError} when nothing matches, or several online services share the name.
- */
-export async function resolveService(baseUrl: string, uuidOrName: string): Promise<ListedService> {
-  const list = await listServices(baseUrl);
-  const byUuid = list.find((s) => s.uuid === uuidOrName);
-  if (byUuid) return byUuid;
-  const named = list.filter((s) => s.name === uuidOrName);
-  const online = named.filter((s) => s.connected);
-  const pick = online.length ? online : named;
-  if (pick.length === 1) return pick[0];
-  if (pick.length > 1) throw new CliError(`${pick.length} services are named "${uuidOrName}" (${pick.map((s) => s.uuid).join(', ')}): give the uuid`, 2);
-  const names = list.map((s) => `"${s.name}"`).slice(0, 10).join(', ');
-  throw new CliError(`no service with uuid or name "${uuidOrName}" is registered at ${baseUrl}${list.length ? ` (registered: ${names}${list.length > 10 ? ', ...' : ''})` : ' (none is registered)'}`);
-}
-
 function idsOf(list: unknown, key: 'eventId' | 'functionId'): string[] {
   return Array.isArray(list) ? list.filter(isPlainObject).map((x) => String(x[key])) : [];
 }
@@ -251,55 +142,6 @@ export async function servicesCommand(baseUrl: string, json: boolean): Promise<s
   const widths = table[0].map((_, i) => Math.max(...table.map((row) => row[i].length)));
   return table.map((row) => row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i]))).join('  '));
 }
-
-/** One event of the broker's stream, as `msb watch` and `msb call --wait` print it. */
-export type WatchedEvent = StreamedEvent;
-
-/** An open `GET /events` stream. */
-interface Subscription {
-  events: AsyncGenerator<WatchedEvent>;
-  close(): void;
-}
-
-/** Subscribes to the broker's event stream; resolves once the broker confirmed the subscription. */
-async function subscribe(baseUrl: string, filter: Record<string, string | undefined>): Promise<Subscription> {
-  const query = new URLSearchParams();
-  for (const [k, v] of Object.entries(filter)) if (v !== undefined) query.set(k, v);
-  const abort = new AbortController();
-  const connect = AbortSignal.any([abort.signal, AbortSignal.timeout(10_000)]);
-  const response = await send(baseUrl, 'GET', `/events${query.size ? `?${query.toString()}` : ''}`, undefined, connect);
-  if (!response.ok || !response.body) throw await failure(response);
-  const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
-  // the broker sends a comment once the subscription holds: wait for it, so nothing published after is missed
-  let buffer = '';
-  while (!buffer.includes('\n\n')) {
-    const { value, done } = await reader.read();
-    if (done) throw new CliError(`the broker at ${baseUrl} closed the event stream at once`);
-    buffer += value;
-  }
-  async function* events(): AsyncGenerator<WatchedEvent> {
-    for (;;) {
-      let end: number;
-      while ((end = buffer.indexOf('\n\n')) >= 0) {
-        const frame = buffer.slice(0, end);
-        buffer = buffer.slice(end + 2);
-        const data = frame.split('\n').filter((l) => l.startsWith('data:')).map((l) => l.slice(5).trimStart()).join('\n');
-        if (data) yield JSON.parse(data) as WatchedEvent;
-      }
-      let chunk: Awaited<ReturnType<typeof reader.read>>;
-      try {
-        chunk = await reader.read();
-      } catch (e) {
-        if (abort.signal.aborted) return;
-        throw new CliError(`the event stream from ${baseUrl} broke: ${(e as Error).message}`);
-      }
-      if (chunk.done) return;
-      buffer += chunk.value;
-    }
-  }
-  return { events: events(), close: () => abort.abort() };
-}
-
 /** Options of {@link callCommand}. */
 export interface CallOptions {
   url: string;
