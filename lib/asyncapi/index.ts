@@ -3,10 +3,10 @@ import type { SelfDescriptionOptions } from '../metadata/self-description';
 import { inspectService } from '../metadata/read-service';
 import { resolveIdentity } from '../metadata/identity';
 import { buildAsyncApi } from './document';
-import type { AsyncApiDocument, AsyncApiDocumentOptions } from './document';
+import type { AsyncApiDocument, AsyncApiDocumentOptions } from './types';
 
 export { asyncApiFromSelfDescriptions } from './document';
-export type { AsyncApiDocument, AsyncApiDocumentOptions, AsyncApiServer } from './document';
+export type { AsyncApiDocument, AsyncApiDocumentOptions, AsyncApiServer } from './types';
 export { MsbAsyncApiError } from './errors';
 export { toYaml } from './yaml';
 
