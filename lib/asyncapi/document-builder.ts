@@ -8,8 +8,8 @@ import type { Json } from './json';
 import { convertSchema, refsIn } from './schema-conversion';
 import { serverOf } from './server';
 import type { AsyncApiDocument, AsyncApiDocumentOptions, ServiceExtras } from './types';
+import { PRIORITY_NAMES } from '../protocol';
 
-const PRIORITY_NAMES = ['LOW', 'MEDIUM', 'HIGH'];
 const CONFIG_TYPES = new Set(['integer', 'number', 'string', 'boolean', 'array', 'object']);
 
 /** Runs `build`, putting `where` in front of any MsbAsyncApiError it throws. */
@@ -132,13 +132,13 @@ export class DocumentBuilder {
         eventId: { type: 'string', const: eventId },
         priority: {
           description: 'LOW (0), MEDIUM (1) or HIGH (2); clients send the number, Python may send the name',
-          oneOf: [{ type: 'integer', enum: [0, 1, 2] }, { type: 'string', enum: PRIORITY_NAMES }],
+          oneOf: [{ type: 'integer', enum: [0, 1, 2] }, { type: 'string', enum: [...PRIORITY_NAMES] }],
         },
         postDate: { type: 'string', description: 'When the event happened, ISO 8601 (e.g. 2024-05-06T07:08:09.123Z)' },
         correlationId: { type: 'string', description: 'Ties the event to the function call it answers' },
       };
       const declared = priorities?.get(eventId);
-      if (declared !== undefined) put(properties.priority as Json, 'x-msb-declared-priority', PRIORITY_NAMES[declared] ?? declared);
+      if (declared !== undefined) put(properties.priority as Json, 'x-msb-declared-priority', PRIORITY_NAMES[declared as number] ?? declared);
       if (format && Object.keys(format).length > 0) {
         within(`${where}.events[${i}]`, () => {
           const resolve = this.schemas.definitionsOf(format, new Set(Object.keys(format).filter((k) => k !== 'dataObject')));

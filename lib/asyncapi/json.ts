@@ -1,11 +1,11 @@
 // Reading and writing untyped JSON safely: self-descriptions come from any client, so a key such
 // as `__proto__` must stay data and a missing field must read as empty.
 
+import { isPlainObject } from '../protocol';
+
 export type Json = Record<string, unknown>;
 
-export function isObject(v: unknown): v is Json {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
+export const isObject: (v: unknown) => v is Json = isPlainObject;
 
 /** Sets a key as an own data property, so a `__proto__` key from JSON stays data. */
 export function put(o: Json, key: string, value: unknown): void {

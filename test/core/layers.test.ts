@@ -30,6 +30,13 @@ describe('the layers are enforced by the linter', function () {
       ['lib/cli/x.ts', "import type { Registry } from '../broker/registry';\nexport type R = Registry;\n"],
       ['lib/cli/x.ts', "import { testService } from '../testing/test-service';\nexport const t = testService;\n"],
       ['lib/cli/x.ts', "import { MsbError } from '../errors';\nexport const e = MsbError;\n"],
+      // the AsyncAPI export: only index.ts reads metadata; the broker serves plain self-descriptions
+      ['lib/asyncapi/x.ts', "import { inspectService } from '../metadata/read-service';\nexport const i = inspectService;\n"],
+      ['lib/asyncapi/index.ts', "import { startBroker } from '../broker';\nexport const s = startBroker;\n"],
+      ['lib/broker/x.ts', "import { asyncApiOf } from '../asyncapi';\nexport const a = asyncApiOf;\n"],
+      ['lib/broker/x.ts', "import { asyncApiOf } from '../asyncapi/index';\nexport const a = asyncApiOf;\n"],
+      // the test bed never starts a broker
+      ['lib/testing/x.ts', "import { startBroker } from '../broker';\nexport const s = startBroker;\n"],
     ];
     for (const [path, code] of refused) {
       expect(await layerProblems(path, code), `${path}: ${code}`).to.have.length(1);
@@ -45,6 +52,10 @@ describe('the layers are enforced by the linter', function () {
       ['lib/cli/x.ts', "import { bootstrap } from '..';\nexport const b = bootstrap;\n"],
       ['lib/cli/x.ts', "import { startBroker } from '../broker';\nimport type { BrokerLogger } from '../broker';\nexport const s = startBroker;\nexport type L = BrokerLogger;\n"],
       ['lib/cli/x.ts', "import { testService } from '../testing';\nexport const t = testService;\n"],
+      ['lib/asyncapi/index.ts', "import { inspectService } from '../metadata/read-service';\nexport const i = inspectService;\n"],
+      ['lib/asyncapi/x.ts', "import { PRIORITY_NAMES } from '../protocol';\nexport const p = PRIORITY_NAMES;\n"],
+      ['lib/broker/x.ts', "import { asyncApiFromSelfDescriptions } from '../asyncapi/document';\nexport const a = asyncApiFromSelfDescriptions;\n"],
+      ['lib/testing/x.ts', "import { ServiceRuntime } from '../client/service-runtime';\nexport const r = ServiceRuntime;\n"],
       ['lib/cli/x.ts', "import { consoleLog } from './log';\nimport { Command } from 'commander';\nimport { readFileSync } from 'node:fs';\nexport const c = [consoleLog, Command, readFileSync];\n"],
     ];
     for (const [path, code] of allowed) {
