@@ -7,7 +7,7 @@ import { appOptions } from './app-options';
 import type { DurableOutbox } from './app-options';
 import { OutboxLog } from './outbox-log';
 import type { BootstrapOptions } from './options';
-import { givenInstance, positive } from './service-options';
+import { duration, givenInstance } from './service-options';
 import type { ServiceClass } from './service-options';
 import { loadSubService } from './service-set';
 
@@ -65,6 +65,9 @@ export async function bootstrap<T extends object>(ServiceClass: ServiceClass<T>,
   if (options.tls?.rejectUnauthorized === false) {
     (options.logger ?? defaultLogger).warn('TLS certificate and hostname checks are OFF (tls.rejectUnauthorized: false); use this for testing only');
   }
+  // Every option is checked before the durable outbox opens its file, so a bad one leaves nothing open.
+  const resolved = appOptions(options, { url, closeOnSignals });
+  const registrationTimeoutMs = duration('registrationTimeoutMs', options.registrationTimeoutMs, 30_000);
   const cache = options.eventCache;
   let durable: DurableOutbox | undefined;
   if (cache && cache.persist !== undefined) {
@@ -79,7 +82,7 @@ export async function bootstrap<T extends object>(ServiceClass: ServiceClass<T>,
       throw new MsbOptionsError((e as Error).message);
     }
   }
-  const app = new MsbApp<T>(loaded, subServices, appOptions(options, { url, closeOnSignals, durable }));
+  const app = new MsbApp<T>(loaded, subServices, { ...resolved, durable });
   if (options.signal?.aborted) {
     await app.close();
     return app;
@@ -87,7 +90,7 @@ export async function bootstrap<T extends object>(ServiceClass: ServiceClass<T>,
   app.start();
   if (options.waitForRegistration !== false) {
     try {
-      await app.waitForRegistration(positive('registrationTimeoutMs', options.registrationTimeoutMs, 30_000));
+      await app.waitForRegistration(registrationTimeoutMs);
     } catch (e) {
       await app.close();
       throw e;

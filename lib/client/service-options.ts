@@ -47,13 +47,23 @@ export function positive(name: string, value: number | undefined, fallback: numb
   return value;
 }
 
+/** Node's longest timer, in ms: a longer delay fires after 1 ms instead (with a warning). */
+export const MAX_TIMER_MS = 2_147_483_647;
+
+/** A duration option, in ms: {@link positive}, and no longer than Node's longest timer. */
+export function duration(name: string, value: number | undefined, fallback: number, allowZero = false): number {
+  const ms = positive(name, value, fallback, allowZero);
+  if (ms > MAX_TIMER_MS) throw new MsbOptionsError(`Option ${name} must be at most ${MAX_TIMER_MS} ms (about 24.8 days: Node's longest timer), got ${ms}`);
+  return ms;
+}
+
 /** The runtime options with their defaults. @throws {MsbOptionsError} for a malformed one. */
 export function runtimeOptions(options: ServiceRuntimeOptions & { sockJsFraming?: boolean }): RuntimeOptions {
   return {
     validate: options.validate !== false,
     maxConcurrentCalls: positive('maxConcurrentCalls', options.maxConcurrentCalls, 64),
     maxQueuedCalls: positive('maxQueuedCalls', options.maxQueuedCalls, 10_000, true),
-    callTimeoutMs: positive('callTimeoutMs', options.callTimeoutMs, 30_000, true),
+    callTimeoutMs: duration('callTimeoutMs', options.callTimeoutMs, 30_000, true),
     maxEventBytes: positive('maxEventBytes', options.maxEventBytes, 1_000_000),
     sockJsFraming: options.sockJsFraming !== false,
     logger: options.logger ?? defaultLogger,

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MsbOptionsError, bootstrap } from '../../lib';
@@ -19,6 +19,12 @@ describe('runtime: options', () => {
     ['a zero cache size', { url: 'ws://127.0.0.1:1', eventCache: { size: 0 } }, /Option eventCache.size must be a positive number, got 0/],
     ['a non-number concurrency', { url: 'ws://127.0.0.1:1', maxConcurrentCalls: 'many' as unknown as number }, /Option maxConcurrentCalls must be a positive number, got "many"/],
     ['an empty persist path', { url: 'ws://127.0.0.1:1', eventCache: { persist: '' } }, /eventCache.persist must be a directory or a .log file path/],
+    // Node fires a longer timer after 1 ms: a heartbeat every millisecond
+    ['a heartbeat beyond the longest timer', { url: 'ws://127.0.0.1:1', heartbeatMs: 2 ** 31 }, /^Option heartbeatMs must be at most 2147483647 ms \(about 24.8 days: Node's longest timer\), got 2147483648$/],
+    ['a registration timeout beyond the longest timer', { url: 'ws://127.0.0.1:1', registrationTimeoutMs: 1e12 }, /^Option registrationTimeoutMs must be at most 2147483647 ms .*, got 1000000000000$/],
+    ['a reconnect delay that is not a number', { url: 'ws://127.0.0.1:1', reconnect: { initialDelayMs: NaN } }, /^Option reconnect.initialDelayMs must be a positive number, got NaN$/],
+    ['a reconnect jitter above 1', { url: 'ws://127.0.0.1:1', reconnect: { jitter: 2 } }, /^Option reconnect.jitter must be a fraction from 0 to 1, got 2$/],
+    ['a reconnect factor below 1', { url: 'ws://127.0.0.1:1', reconnect: { factor: 0.5 } }, /^Option reconnect.factor must be at least 1, got 0.5$/],
   ];
   for (const [what, options, message] of bad) {
     it(`refuses ${what} with an MsbOptionsError that says what is wrong`, async () => {
@@ -27,6 +33,17 @@ describe('runtime: options', () => {
       expect((error as Error).message).to.match(message);
     });
   }
+
+  it('checks every option before the durable outbox opens its file: a bad one leaves no file behind', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'msb-options-'));
+    try {
+      const error = await bootstrap(TestDrill, { env: false, propertiesFile: false, logger: new RecordingLogger(), url: 'ws://127.0.0.1:1', eventCache: { persist: dir }, heartbeatMs: -1 }).then(() => undefined, (e: unknown) => e);
+      expect(error).to.be.instanceOf(MsbOptionsError);
+      expect(readdirSync(dir)).to.deep.equal([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 
   it('refuses a durable outbox it cannot use, naming the file', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'msb-bad-outbox-'));
