@@ -27,7 +27,7 @@ export interface BrokerCommandOptions {
 export async function brokerCommand(o: BrokerCommandOptions, write?: (line: string) => void): Promise<Broker> {
   const logger = consoleLog(o.verbose === true, write);
   if ((o.tlsKey === undefined) !== (o.tlsCert === undefined)) throw new CliError('--tls-key and --tls-cert go together', 2);
-  const tls = o.tlsKey && o.tlsCert ? { key: readFileSync(o.tlsKey), cert: readFileSync(o.tlsCert) } : undefined;
+  const tls = o.tlsKey && o.tlsCert ? { key: readPem('--tls-key', o.tlsKey), cert: readPem('--tls-cert', o.tlsCert) } : undefined;
   const broker = await startBroker({
     port: o.port,
     host: o.host,
@@ -47,4 +47,12 @@ export async function brokerCommand(o: BrokerCommandOptions, write?: (line: stri
   if (o.dashboard !== false) logger.info(`dashboard: ${broker.httpUrl}/`);
   if (broker.msb) logger.info(`MSB ports: websocket ${broker.msb.websocketPort}, smart objects ${broker.msb.smartObjectsPort}, flows ${broker.msb.flowsPort}`);
   return broker;
+}
+
+function readPem(option: string, path: string): Buffer {
+  try {
+    return readFileSync(path);
+  } catch (e) {
+    throw new CliError(`${option}: cannot read ${path} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  }
 }
