@@ -1,4 +1,5 @@
 import type { ValidateFunction } from 'ajv';
+import { joinPath } from './violations';
 import type { Check } from './violations';
 
 /**
@@ -17,7 +18,17 @@ export function ajvCheck(schema: object): Check {
   return (v, path, out) => {
     // Ajv judges the JSON that goes on the wire (a Date as its text), as the receiver will.
     if (fn(JSON.parse(JSON.stringify(v) ?? 'null'))) return true;
-    for (const e of fn.errors ?? []) out?.push({ path: path + e.instancePath.replace(/\/([^/]*)/g, (_m, k: string) => (/^\d+$/.test(k) ? `[${k}]` : `.${k}`)), message: e.message ?? e.keyword });
+    for (const e of fn.errors ?? []) out?.push({ path: pathOf(path, e.instancePath), message: e.message ?? e.keyword });
     return false;
   };
+}
+
+/** Ajv's JSON pointer below `path`, written as the other checks write paths (`a[1].b`). */
+function pathOf(path: string, pointer: string): string {
+  let at = path;
+  for (const token of pointer.split('/').slice(1)) {
+    const key = token.replace(/~1/g, '/').replace(/~0/g, '~');
+    at = joinPath(at, /^\d+$/.test(key) ? Number(key) : key);
+  }
+  return at;
 }

@@ -10,6 +10,16 @@ describe('the Ajv check of a raw data format', () => {
     expect(check({ a: [1, 'x'] }, 'p', out)).to.equal(false);
     expect(out).to.deep.equal([{ path: 'p.a[1]', message: 'must be integer' }]);
     expect(check({ a: [1, 'x'] }, '', undefined)).to.equal(false);
+  });
+
+  it('writes a path at the payload root without a leading dot, and unescapes the pointer', () => {
+    const out: NonNullable<Out> = [];
+    expect(check({ a: [1, 'x'] }, '', out)).to.equal(false);
+    expect(out).to.deep.equal([{ path: 'a[1]', message: 'must be integer' }]);
+    const odd = ajvCheck({ type: 'object', properties: { 'a/b~c': { type: 'string' } } });
+    const oddOut: NonNullable<Out> = [];
+    expect(odd({ 'a/b~c': 1 }, 'p', oddOut)).to.equal(false);
+    expect(oddOut).to.deep.equal([{ path: 'p.a/b~c', message: 'must be string' }]);
     expect(check({ a: [1] }, '', undefined)).to.equal(true);
   });
 
