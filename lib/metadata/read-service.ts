@@ -9,7 +9,7 @@ import { priorityNumber } from './priority';
 import type { FunctionDeclaration, ParameterDeclaration } from '../decorators/function';
 import type { ConfigParamDeclaration } from '../decorators/config-param';
 import { isDataType } from '../schema/data-type';
-import type { JsonSchema } from '../schema/data-type';
+import type { ConfigRules } from '../schema/config-rules';
 import { DataFormatBuilder } from '../schema/data-format-builder';
 import { MISSING_METADATA, MISSING_METADATA_TOPIC, arrayOf, toTypeRef } from '../schema/type-ref';
 import type { TypeRef } from '../schema/type-ref';
@@ -17,7 +17,7 @@ import { DTO_PROPERTIES_KEY } from '../decorators/keys';
 import type { PropertyDeclaration } from '../decorators/property';
 import { classValidatorInUse } from '../schema/class-metadata';
 
-function readConfigRules(target: Function, propertyKey: string, problem: (text: string) => void): { keywords: JsonSchema; hasExtraRules: boolean; covered: ReadonlySet<string> } {
+function readConfigRules(target: Function, propertyKey: string, problem: (text: string) => void): ConfigRules {
   // config-rules brings class-validator with it; it is in use already when this runs.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   return (require('../schema/config-rules') as typeof import('../schema/config-rules')).readConfigRules(target, propertyKey, problem);

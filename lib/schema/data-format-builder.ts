@@ -3,18 +3,10 @@ import type { JsonSchema } from './data-type';
 import type { DataFormat } from './data-format-schema';
 import { dataFormatProblems } from './data-format-schema';
 import type { DtoModel } from './dto-fields';
+import { dtoModelOf } from './dto-model';
 import { fieldSchema } from './field-schema';
 import type { TypeRef } from './type-ref';
 import { MISSING_METADATA } from './type-ref';
-
-/**
- * Reads a DTO class. dto-fields brings class-validator with it, so it is loaded only when a
- * service has a DTO payload at all.
- */
-function readDto(target: Function): DtoModel {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return (require('./dto-fields') as typeof import('./dto-fields')).readDto(target);
-}
 
 interface Definition {
   readonly target: Function;
@@ -115,7 +107,7 @@ export class DataFormatBuilder {
 
   /** Registers the definition of a DTO class (and, through it, of every class it reaches). */
   private define(target: Function): string | undefined {
-    const dto = readDto(target);
+    const dto = dtoModelOf(target);
     // Once per service, however many events use the DTO, naming the first one that does.
     for (const p of dto.problems) this.report(p, p === MISSING_METADATA ? p : `${this.owner}: ${p}`);
     const existing = this.definitions.get(dto.definitionName);
@@ -143,7 +135,7 @@ export class DataFormatBuilder {
   private checkSameShape(dto: DtoModel, existing: Definition): void {
     const probe = new DataFormatBuilder([]);
     const a = probe.objectSchema(dto, new Set());
-    const b = probe.objectSchema(readDto(existing.target), new Set());
+    const b = probe.objectSchema(dtoModelOf(existing.target), new Set());
     if (canonical(a) !== canonical(b)) {
       this.report(
         `${this.owner}: DTO name "${dto.definitionName}" is used by two different classes with different shapes (the other is used by ${existing.owner}); rename one with @Dto({ name })`,
