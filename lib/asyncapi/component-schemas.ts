@@ -1,7 +1,8 @@
 // The document's shared component schemas: each data format's definitions become components, and
 // two formats (of one service or of several) share a component only when the shapes are the same.
 import { ComponentKeys } from './component-keys';
-import { canonical, put } from './json';
+import { canonicalJson } from '../util/canonical-json';
+import { put } from './json';
 import type { Json } from './json';
 import { convertSchema, refsIn } from './schema-conversion';
 
@@ -27,7 +28,7 @@ export class ComponentSchemas {
     for (const n of refsOf.keys()) {
       const reach = new Set<string>([n]);
       for (const r of reach) for (const next of refsOf.get(r) ?? []) if (refsOf.has(next)) reach.add(next);
-      const shape = `${n}\u0000${canonical([...reach].sort().map((r) => [r, format[r]]))}`;
+      const shape = `${n}\u0000${canonicalJson([...reach].sort().map((r) => [r, format[r]]))}`;
       let key = this.byShape.get(shape);
       if (key === undefined) {
         key = this.keys.take(n);

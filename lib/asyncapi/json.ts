@@ -15,10 +15,3 @@ export function put(o: Json, key: string, value: unknown): void {
 export function text(v: unknown): string {
   return typeof v === 'string' ? v : '';
 }
-
-/** Key order does not matter in JSON; sorted text lets two shapes be compared exactly. */
-export function canonical(value: unknown): string {
-  return JSON.stringify(value, (_k, v: unknown) =>
-    isObject(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : 1))) : v,
-  );
-}

@@ -2,7 +2,8 @@
 // as AsyncAPI schemas: which names a reference may mean, and the conversion itself, bounded in
 // depth because a self-description comes from any client.
 import { MsbAsyncApiError } from './errors';
-import { canonical, isObject, put } from './json';
+import { canonicalJson } from '../util/canonical-json';
+import { isObject, put } from './json';
 import type { Json } from './json';
 
 /** Schemas deeper than this are refused rather than risk the stack; no real data format comes near. */
@@ -76,7 +77,7 @@ export function convertSchema(schema: unknown, resolve: (name: string) => string
     } else if (k === 'enum' && Array.isArray(v) && !containsRef(v)) {
       // Draft-04 asks for distinct values, but the MSB meta-schema does not check it; AsyncAPI does.
       const seen = new Set<string>();
-      put(out, k, v.filter((item) => !seen.has(canonical(item)) && seen.add(canonical(item))).map((item) => structuredClone(item)));
+      put(out, k, v.filter((item) => !seen.has(canonicalJson(item)) && seen.add(canonicalJson(item))).map((item) => structuredClone(item)));
     } else if (SCHEMA_LISTS.has(k) && Array.isArray(v)) {
       put(out, k, v.map((s) => convertSchema(s, resolve, depth + 1)));
     } else if (!containsRef(v)) {

@@ -7,6 +7,7 @@ import { dtoModelOf } from './dto-model';
 import { fieldSchema } from './field-schema';
 import type { TypeRef } from './type-ref';
 import { MISSING_METADATA } from './type-ref';
+import { canonicalJson } from '../util/canonical-json';
 
 interface Definition {
   readonly target: Function;
@@ -15,13 +16,6 @@ interface Definition {
   readonly refs: ReadonlySet<string>;
   /** The event or function where the class was first met, for problem messages. */
   readonly owner: string;
-}
-
-/** Key order does not matter in JSON; sorted text lets two shapes be compared exactly. */
-function canonical(value: unknown): string {
-  return JSON.stringify(value, (_k, v: unknown) =>
-    v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : 1))) : v,
-  );
 }
 
 /**
@@ -55,7 +49,7 @@ export class DataFormatBuilder {
     }
     for (const name of this.closure(used)) {
       const schema = this.definitions.get(name)!.schema;
-      if (format[name] && canonical(format[name]) !== canonical(schema)) {
+      if (format[name] && canonicalJson(format[name]) !== canonicalJson(schema)) {
         this.problems.push(`${owner}: a raw data format defines "${name}" differently from the DTO class of that name`);
       }
       format[name] = structuredClone(schema) as Record<string, unknown>;
@@ -72,7 +66,7 @@ export class DataFormatBuilder {
     for (const p of problems) this.problems.push(`${owner} has a raw data format that is not valid: ${p}`);
     for (const [name, schema] of Object.entries(raw)) {
       if (name === 'dataObject') continue;
-      if (format[name] && canonical(format[name]) !== canonical(schema)) {
+      if (format[name] && canonicalJson(format[name]) !== canonicalJson(schema)) {
         this.problems.push(`${owner}: raw data format defines "${name}" differently from another definition of that name`);
       }
       format[name] = structuredClone(schema);
@@ -136,7 +130,7 @@ export class DataFormatBuilder {
     const probe = new DataFormatBuilder([]);
     const a = probe.objectSchema(dto, new Set());
     const b = probe.objectSchema(dtoModelOf(existing.target), new Set());
-    if (canonical(a) !== canonical(b)) {
+    if (canonicalJson(a) !== canonicalJson(b)) {
       this.report(
         `${this.owner}: DTO name "${dto.definitionName}" is used by two different classes with different shapes (the other is used by ${existing.owner}); rename one with @Dto({ name })`,
       );
