@@ -1,7 +1,7 @@
 import type { EventEmitter } from 'node:events';
 import type { BrokerEvents } from './broker-events';
 import { FlowStore } from './flows';
-import { BrokerLimits, resolveLimits } from './limits';
+import { BrokerLimits, checkPeriods, resolveLimits } from './limits';
 import { WarningLimiter } from './log-limiter';
 import { EventStream } from './event-stream';
 import { Registry } from './registry';
@@ -50,6 +50,7 @@ export class BrokerContext {
   ) {
     this.logger = options.logger ?? SILENT_LOGGER;
     this.limits = resolveLimits(options);
+    checkPeriods(options);
     const l = this.limits;
     this.registry = new Registry(l.maxServices, l.maxRegistryBytes, (uuid) => this.logger.info(`offline service ${uuid} forgotten to make room (maxServices/maxRegistryBytes)`));
     this.flowStore = new FlowStore(l.maxFlows, l.maxFlowBytes);

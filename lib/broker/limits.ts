@@ -1,5 +1,6 @@
 import { MsbOptionsError } from '../errors';
 import type { BrokerOptions } from './options';
+import { MAX_TIMER_MS } from '../util/timers';
 
 /** Every per-broker and per-connection bound, resolved from {@link BrokerOptions}. */
 export interface BrokerLimits {
@@ -59,4 +60,22 @@ export function resolveLimits(o: BrokerOptions): BrokerLimits {
     );
   }
   return out;
+}
+
+/** The broker's timer periods, in ms (0 turns one off). */
+const PERIODS = ['heartbeatMs', 'pingMs', 'keepAliveMs'] as const;
+
+/**
+ * Checks the timer periods: Node fires a longer one than {@link MAX_TIMER_MS} after 1 ms, and a
+ * NaN one at once, so a mistyped period would ping every session every millisecond.
+ * @throws {MsbOptionsError} naming the option
+ */
+export function checkPeriods(o: BrokerOptions): void {
+  for (const key of PERIODS) {
+    const v = o[key];
+    if (v === undefined) continue;
+    if (typeof v !== 'number' || !Number.isFinite(v) || v < 0 || v > MAX_TIMER_MS) {
+      throw new MsbOptionsError(`broker option ${key} must be a number of ms from 0 (off) to ${MAX_TIMER_MS}, got ${String(v)}`);
+    }
+  }
 }

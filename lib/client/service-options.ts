@@ -2,6 +2,7 @@ import { MsbOptionsError } from '../errors';
 import { defaultLogger } from './logger';
 import type { Logger } from './logger';
 import type { RuntimeOptions } from './service-runtime';
+import { MAX_TIMER_MS } from '../util/timers';
 
 /** A class with any constructor: its instance comes from `instance` or `factory` when it takes arguments. */
 export type ServiceClass<T extends object> = abstract new (...args: never[]) => T;
@@ -46,9 +47,6 @@ export function positive(name: string, value: number | undefined, fallback: numb
   }
   return value;
 }
-
-/** Node's longest timer, in ms: a longer delay fires after 1 ms instead (with a warning). */
-export const MAX_TIMER_MS = 2_147_483_647;
 
 /** A duration option, in ms: {@link positive}, and no longer than Node's longest timer. */
 export function duration(name: string, value: number | undefined, fallback: number, allowZero = false): number {

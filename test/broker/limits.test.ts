@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { DEFAULT_LIMITS, startBroker } from '../../lib/broker';
 import type { BrokerLimits, BrokerOptions } from '../../lib/broker';
 import { MsbOptionsError } from '../../lib/errors';
-import { resolveLimits } from '../../lib/broker/limits';
+import { checkPeriods, resolveLimits } from '../../lib/broker/limits';
 
 const KEYS = Object.keys(DEFAULT_LIMITS) as Array<keyof BrokerLimits>;
 
@@ -73,5 +73,15 @@ describe('broker/limits', () => {
     let err: unknown;
     await startBroker({ maxSelfDescriptionBytes: 2000, maxRegistryBytes: 1000 }).catch((e: unknown) => (err = e));
     expect((err as Error).message).to.match(/cannot exceed maxRegistryBytes/);
+  });
+
+  it('refuses a timer period Node cannot keep (beyond 2147483647 ms it fires after 1 ms), naming the option', async () => {
+    for (const [key, value] of [['heartbeatMs', 2 ** 31], ['pingMs', NaN], ['keepAliveMs', -1], ['heartbeatMs', '5']] as const) {
+      expect(() => checkPeriods({ [key]: value } as never), `${key} ${String(value)}`).to.throw(MsbOptionsError, `broker option ${key} must be a number of ms from 0 (off) to 2147483647, got ${String(value)}`);
+    }
+    expect(() => checkPeriods({ heartbeatMs: 0, pingMs: 2_147_483_647, keepAliveMs: 1500.5 })).to.not.throw();
+    let err: unknown;
+    await startBroker({ heartbeatMs: 1e10 }).catch((e: unknown) => (err = e));
+    expect((err as Error).message).to.equal('broker option heartbeatMs must be a number of ms from 0 (off) to 2147483647, got 10000000000');
   });
 });
